@@ -1,0 +1,102 @@
+/**
+ * The public shapes of puretls: client options, handshake information and the trace events
+ * that make every step observable (design.md: one event stream feeds the key log, --debug and
+ * the demo).
+ */
+import type { RandomSource } from './crypto/random.js';
+import type { TlsError } from './errors.js';
+
+export type TlsVersionName = '1.2' | '1.3';
+export type VerifyMode = 'none' | 'optional' | 'required';
+export type DebugLevel = 'none' | 'error' | 'state' | 'info' | 'verbose';
+
+/** A certificate or CA given as PEM text (one or many certificates) or DER bytes. */
+export type CertInput = string | Uint8Array;
+
+/** One certificate's verdict, handed to `verifyCallback` (mbedTLS's mbedtls_ssl_conf_verify). */
+export interface CertVerifyInfo {
+  depth: number;
+  subject: string;
+  der: Uint8Array;
+  flags: string[];
+}
+
+export interface ClientOptions {
+  /** Host to connect to (transports) and, unless `servername` says otherwise, the name to verify. */
+  host?: string;
+  port?: number;
+  /** SNI and the name to verify. Default: `host`. An IP address is verified but never sent as SNI. `false`: send no SNI. */
+  servername?: string | false;
+  /** Trust anchors: PEM (one or many certificates) or DER; one or many. */
+  ca?: CertInput | CertInput[];
+  /** Extra intermediates for path building. */
+  intermediates?: CertInput | CertInput[];
+  /** Default 'required'. */
+  verify?: VerifyMode;
+  /** Accept these certificate failure flags on purpose (e.g. ['EXPIRED']). */
+  ignore?: string[];
+  /** Per-certificate callback: may return a new flag list for that certificate. */
+  verifyCallback?: (info: CertVerifyInfo) => string[] | void;
+  /** Match the subject CN when the certificate has no SAN (off by default; RFC 6125 §6.4.4). */
+  allowCnFallback?: boolean;
+  /** The time used for validity checks (default: now). */
+  now?: () => Date;
+  minVersion?: TlsVersionName;
+  maxVersion?: TlsVersionName;
+  /** Cipher suites by IANA name or code point, in preference order. */
+  ciphers?: Array<string | number> | string;
+  /** Named groups by IANA name, in preference order. */
+  groups?: string[] | string;
+  /** Groups to send key shares for in the first ClientHello (default x25519, secp256r1 when enabled). */
+  keyShareGroups?: string[];
+  /** Signature schemes by IANA name, in preference order. */
+  sigalgs?: string[] | string;
+  /** ALPN protocol names. */
+  alpn?: string[];
+  /** RFC 8446 Appendix D.4 middlebox compatibility mode (default true). */
+  middleboxCompat?: boolean;
+  /** Abort the handshake after this many ms (enforced by the async adapters, not the core). */
+  timeout?: number;
+  /** Receives every trace event (messages, checks, keys, state changes). */
+  onEvent?: (event: TraceEvent) => void;
+  /** NSS key log lines (SSLKEYLOGFILE format). Secrets: use only for debugging. */
+  keyLog?: (line: string) => void;
+  /** Randomness source (tests fix it); default crypto.getRandomValues. */
+  random?: RandomSource;
+}
+
+export interface VerifyReport {
+  /** 'ok', 'skipped' (mode none), or 'failed' (flags say why; mode optional lets it through). */
+  status: 'ok' | 'skipped' | 'failed';
+  flags: string[];
+  /** Per certificate: depth 0 is the leaf. */
+  certificates: Array<{ depth: number; subject: string; flags: string[] }>;
+  /** The chain as sent by the server (DER), leaf first. */
+  peerCertificates: Uint8Array[];
+}
+
+export interface HandshakeInfo {
+  protocol: 'TLSv1.2' | 'TLSv1.3';
+  cipher: string;
+  group: string | undefined;
+  signatureScheme: string | undefined;
+  alpn: string | undefined;
+  resumed: boolean;
+  helloRetry: boolean;
+  verify: VerifyReport;
+  serverName: string | undefined;
+}
+
+/** Events: the learner's window into the handshake. */
+export type TraceEvent =
+  | { type: 'state'; from: string; to: string }
+  | { type: 'message'; direction: 'sent' | 'received'; name: string; length: number; summary: Record<string, unknown> }
+  | { type: 'record'; direction: 'sent' | 'received'; contentType: string; length: number; encrypted: boolean }
+  | { type: 'check'; what: string; ok: boolean; detail?: string }
+  | { type: 'key'; label: string; from: string; secret?: Uint8Array }
+  | { type: 'alert'; direction: 'sent' | 'received'; level: 'warning' | 'fatal'; description: string }
+  | { type: 'handshake-complete'; info: HandshakeInfo }
+  | { type: 'session-ticket'; lifetime: number; ageAdd: number; ticketLength: number }
+  | { type: 'key-update'; direction: 'sent' | 'received'; updateRequested: boolean }
+  | { type: 'closed'; reason: 'close_notify' | 'error' | 'local' }
+  | { type: 'error'; error: TlsError };
