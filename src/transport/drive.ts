@@ -1,0 +1,232 @@
+/**
+ * The pump between a sans-IO connection and a byte transport, shared by every adapter
+ * (node.ts: net.Socket / any Duplex; web.ts: Web Streams). design.md "The data path":
+ *
+ *   transport bytes ──► feed() ──► takeOutput() ──► transport
+ *                                  read()       ──► application
+ *
+ * The driver owns no I/O itself: an adapter hands it the transport's events (`receive`,
+ * `transportEnded`, `transportFailed`) and gives it a `TransportSink` to act through. It keeps
+ * the rules in one place: flush the output after every step (so a fatal alert reaches the wire
+ * before the error is reported), resolve the handshake once, enforce `timeout`, and map
+ * transport failures to TlsError codes (TIMEOUT, SOCKET_ERROR, CONNECTION_CLOSED).
+ */
+import { TlsError, asTlsError } from '../errors.js';
+import type { HandshakeInfo } from '../types.js';
+
+/** The part of `ClientConnection` (src/connection.ts) that the transports use. */
+export interface TlsEngine {
+  feed(data: Uint8Array): void;
+  takeOutput(): Uint8Array | null;
+  write(data: Uint8Array): void;
+  read(): Uint8Array | null;
+  close(): void;
+  readonly handshakeComplete: boolean;
+  readonly peerClosed: boolean;
+  readonly error: TlsError | undefined;
+  readonly info: HandshakeInfo | undefined;
+}
+
+/** What the driver asks of an adapter. */
+export interface TransportSink {
+  /** Write TLS bytes to the transport. Return false when the transport's buffer is full. */
+  send(bytes: Uint8Array): boolean;
+  /** Plaintext for the application. Return false to ask the adapter to stop reading the transport. */
+  deliver(bytes: Uint8Array): boolean;
+  /** End of the application stream (close_notify received, or the transport ended after the handshake). */
+  deliverEnd(): void;
+  /** A failure after the handshake (before it, the handshake promise rejects instead). */
+  fail(error: TlsError): void;
+  /**
+   * Flush what was sent, then end the transport's write side. `thenDestroy`: tear it down once
+   * flushed (after a fatal alert); otherwise keep reading (a local close_notify).
+   */
+  endTransport(thenDestroy: boolean): void;
+  /** Tear the transport down now (timeouts). */
+  destroyTransport(): void;
+}
+
+/**
+ * handshaking → open → closing (we sent close_notify; the peer may still send) → closed.
+ * Any failure goes straight to closed.
+ */
+export type DriverState = 'handshaking' | 'open' | 'closing' | 'closed';
+
+export class ConnectionDriver {
+  readonly engine: TlsEngine;
+  readonly handshake: Promise<HandshakeInfo>;
+  private readonly sink: TransportSink;
+  private resolveHandshake!: (info: HandshakeInfo) => void;
+  private rejectHandshake!: (err: TlsError) => void;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private _state: DriverState = 'handshaking';
+  private ended = false;
+  private _error: TlsError | undefined;
+
+  constructor(engine: TlsEngine, sink: TransportSink, options: { timeout?: number } = {}) {
+    this.engine = engine;
+    this.sink = sink;
+    this.handshake = new Promise<HandshakeInfo>((resolve, reject) => {
+      this.resolveHandshake = resolve;
+      this.rejectHandshake = reject;
+    });
+    // Nobody may be listening yet when an early failure rejects; the adapter awaits it.
+    this.handshake.catch(() => {});
+    const ms = options.timeout;
+    if (ms !== undefined && ms > 0 && Number.isFinite(ms)) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (this._state !== 'handshaking') return;
+        this.abort(new TlsError('TIMEOUT', `the handshake did not complete within ${ms} ms`), true);
+      }, ms);
+    }
+  }
+
+  get state(): DriverState {
+    return this._state;
+  }
+
+  get error(): TlsError | undefined {
+    return this._error;
+  }
+
+  /** Send what the engine queued at construction (the ClientHello). Call once the transport is open. */
+  start(): void {
+    this.flush();
+  }
+
+  /** Bytes that arrived from the transport. Returns false when the application asked to pause. */
+  receive(data: Uint8Array): boolean {
+    if (this._state === 'closed') return true;
+    try {
+      this.engine.feed(data);
+    } catch (e) {
+      // The engine queued its fatal alert: flush it before reporting.
+      this.flush();
+      const err = asTlsError(e);
+      if (this._state === 'closing' && err.code === 'CLOSED') this.end();
+      else this.abort(err, false);
+      return true;
+    }
+    this.flush();
+    return this.progress();
+  }
+
+  /** Hand decrypted data to the application; notice the handshake's end and close_notify. */
+  progress(): boolean {
+    if (this._state === 'handshaking' && this.engine.handshakeComplete) {
+      this._state = 'open';
+      this.clearTimer();
+      const info = this.engine.info;
+      if (info === undefined) {
+        this.abort(new TlsError('INTERNAL', 'handshake complete but no handshake info'), false);
+        return true;
+      }
+      this.resolveHandshake(info);
+    }
+    let more = true;
+    if (this._state === 'open' || this._state === 'closing') {
+      let chunk: Uint8Array | null;
+      while ((chunk = this.engine.read()) !== null) {
+        if (chunk.length > 0 && !this.sink.deliver(chunk)) more = false;
+      }
+      if (this.engine.peerClosed) this.end();
+    }
+    return more;
+  }
+
+  /** Application data to send (buffered by the engine until the handshake is complete). */
+  write(data: Uint8Array): boolean {
+    if (this._state === 'closed' || this._state === 'closing') {
+      throw this._error ?? new TlsError('CLOSED', 'the connection is closed for writing');
+    }
+    try {
+      this.engine.write(data);
+    } catch (e) {
+      this.flush();
+      const err = asTlsError(e);
+      this.abort(err, false);
+      throw err;
+    }
+    return this.flush();
+  }
+
+  /**
+   * Queue close_notify, flush it and end the transport's write side. After the handshake the
+   * peer may still send (RFC 8446 §6.1: closing is per direction), so reading goes on until its
+   * close_notify or the end of the transport.
+   */
+  close(): void {
+    if (this._state === 'closed' || this._state === 'closing') return;
+    this.clearTimer();
+    try {
+      this.engine.close();
+    } catch {
+      // A close after an error has nothing more to say.
+    }
+    this.flush();
+    if (this._state === 'handshaking') {
+      this._state = 'closed';
+      this.sink.endTransport(true);
+      this.rejectHandshake(new TlsError('CLOSED', 'the connection was closed before the handshake completed'));
+    } else {
+      this._state = this.ended ? 'closed' : 'closing';
+      this.sink.endTransport(this.ended);
+    }
+  }
+
+  /** The transport ended (TCP FIN / stream done). */
+  transportEnded(): void {
+    if (this._state === 'handshaking') {
+      this.abort(new TlsError('CONNECTION_CLOSED', 'the server closed the connection during the handshake'), true);
+    } else if (this._state === 'open' || this._state === 'closing') {
+      // Without close_notify the data may be truncated (RFC 8446 §6.1); like node:tls and the
+      // browsers we still report a plain end: `engine.peerClosed` tells the two apart.
+      this.end();
+    }
+  }
+
+  /** The transport failed (ECONNRESET, EPIPE, a stream error...). */
+  transportFailed(cause: unknown): void {
+    if (this._state === 'closed') return;
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    const err = cause instanceof TlsError ? cause : new TlsError('SOCKET_ERROR', `transport error: ${msg}`, { cause });
+    this.abort(err, true);
+  }
+
+  /** Take everything the engine queued and send it. Returns the transport's last answer. */
+  flush(): boolean {
+    let ok = true;
+    let out: Uint8Array | null;
+    while ((out = this.engine.takeOutput()) !== null) {
+      if (out.length > 0) ok = this.sink.send(out);
+    }
+    return ok;
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this._state === 'closing') this._state = 'closed';
+    this.sink.deliverEnd();
+  }
+
+  private abort(err: TlsError, destroy: boolean): void {
+    if (this._state === 'closed') return;
+    const wasHandshaking = this._state === 'handshaking';
+    this._state = 'closed';
+    this._error = err;
+    this.clearTimer();
+    if (destroy) this.sink.destroyTransport();
+    else this.sink.endTransport(true);
+    if (wasHandshaking) this.rejectHandshake(err);
+    else this.sink.fail(err);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}

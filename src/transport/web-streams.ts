@@ -1,0 +1,159 @@
+/**
+ * The Web Streams adapter behind `connectStreams` (web.ts): the pump rules are drive.ts's; this
+ * file maps them onto a `{ readable, writable }` pair of Uint8Array streams.
+ *
+ * Backpressure: the transport is read only while the application's readable has room
+ * (`desiredSize > 0`, or a pending `pull()`); application writes resolve once the transport's
+ * writer is `ready` again.
+ */
+import { TlsError } from '../errors.js';
+import type { HandshakeInfo } from '../types.js';
+import { ConnectionDriver, type TlsEngine, type TransportSink } from './drive.js';
+
+/** A byte stream in the Web Streams shape (a WebSocket bridge, a Deno/Bun/workerd socket). */
+export interface ByteStreamPair {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+}
+
+export interface TlsStreams {
+  /** Application data from the peer; ends at its close_notify (or the transport's end). */
+  readable: ReadableStream<Uint8Array>;
+  /** Application data to the peer; closing it sends close_notify. */
+  writable: WritableStream<Uint8Array>;
+  info: HandshakeInfo;
+  /** The sans-IO connection underneath (a `ClientConnection`). */
+  connection: TlsEngine;
+  /** Send close_notify and close the transport's writable side. */
+  close(): Promise<void>;
+}
+
+export async function attachStreams(
+  engine: TlsEngine,
+  stream: ByteStreamPair,
+  options: { timeout?: number } = {},
+): Promise<TlsStreams> {
+  const reader = stream.readable.getReader();
+  const writer = stream.writable.getWriter();
+  let appController!: ReadableStreamDefaultController<Uint8Array>;
+  let appClosed = false;
+  let wakeReader: (() => void) | null = null;
+  let transportDone = false;
+
+  const shutdownTransport = (abort: boolean): void => {
+    if (transportDone) return;
+    transportDone = true;
+    reader.cancel().catch(() => {});
+    if (abort) writer.abort().catch(() => {});
+    else writer.close().catch(() => {});
+  };
+
+  const sink: TransportSink = {
+    send(bytes) {
+      writer.write(bytes).catch((e: unknown) => driver.transportFailed(e));
+      return (writer.desiredSize ?? 1) > 0;
+    },
+    deliver(bytes) {
+      if (appClosed) return true;
+      appController.enqueue(bytes);
+      return (appController.desiredSize ?? 1) > 0;
+    },
+    deliverEnd() {
+      if (appClosed) return;
+      appClosed = true;
+      appController.close();
+    },
+    fail(error) {
+      if (!appClosed) {
+        appClosed = true;
+        appController.error(error);
+      }
+    },
+    endTransport(thenDestroy) {
+      if (thenDestroy) {
+        // Let the last record (alert / close_notify) reach the writer before closing it.
+        shutdownTransport(false);
+      } else {
+        writer.close().catch(() => {});
+      }
+    },
+    destroyTransport() {
+      shutdownTransport(true);
+    },
+  };
+  const driver = new ConnectionDriver(engine, sink, options);
+
+  const readable = new ReadableStream<Uint8Array>({
+    start(controller) {
+      appController = controller;
+    },
+    pull() {
+      const wake = wakeReader;
+      wakeReader = null;
+      wake?.();
+    },
+    cancel() {
+      appClosed = true;
+      driver.close();
+      const wake = wakeReader;
+      wakeReader = null;
+      wake?.();
+    },
+  });
+
+  const writable = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      driver.write(chunk);
+      await writer.ready;
+    },
+    close() {
+      driver.close();
+    },
+    abort() {
+      shutdownTransport(true);
+    },
+  });
+
+  // The read loop: transport → driver, pausing while the application's readable is full.
+  const pump = async (): Promise<void> => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          driver.transportEnded();
+          return;
+        }
+        if (driver.state === 'closed') return;
+        if (!driver.receive(value) && driver.state !== 'closed') {
+          await new Promise<void>((resolve) => {
+            wakeReader = resolve;
+          });
+        }
+      }
+    } catch (e) {
+      driver.transportFailed(e);
+    }
+  };
+
+  driver.start();
+  void pump();
+
+  let info: HandshakeInfo;
+  try {
+    info = await driver.handshake;
+  } catch (e) {
+    shutdownTransport(!(e instanceof TlsError) || e.code === 'TIMEOUT');
+    throw e;
+  }
+
+  return {
+    readable,
+    writable,
+    info,
+    connection: engine,
+    async close() {
+      driver.close();
+      await writer.closed.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * TLS over the Web Streams byte-stream shape `{ readable, writable }`: WebSocket bridges,
+ * Deno/Bun/workerd sockets, in-memory pipes. No Node built-ins, so the root entry point can
+ * export it for browsers.
+ *
+ *   const tls = await connectStreams(socket, { host: 'example.com', ca });
+ *   const w = tls.writable.getWriter(); await w.write(request);
+ *   for await (const chunk of tls.readable) ...
+ */
+import { ClientConnection } from '../connection.js';
+import type { ClientOptions } from '../types.js';
+import { attachStreams, type ByteStreamPair, type TlsStreams } from './web-streams.js';
+
+export type { ByteStreamPair, TlsStreams } from './web-streams.js';
+
+/** Run the handshake over `stream`; resolve with the plaintext streams once it is complete. */
+export function connectStreams(stream: ByteStreamPair, options: ClientOptions): Promise<TlsStreams> {
+  let engine: ClientConnection;
+  try {
+    engine = new ClientConnection(options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return attachStreams(engine, stream, { timeout: options.timeout });
+}

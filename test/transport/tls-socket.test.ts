@@ -1,0 +1,207 @@
+/**
+ * TLSSocket and the shared driver, over real TCP on 127.0.0.1, with the toy FakeEngine in place
+ * of ClientConnection (fake-engine.ts): handshake, data both ways, close_notify both ways, the
+ * failure codes (peer alert, TIMEOUT, CONNECTION_CLOSED, SOCKET_ERROR) and backpressure.
+ */
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TlsError } from '../../src/errors.js';
+import { TLSSocket } from '../../src/transport/tls-socket.js';
+import { FakeEngine } from './fake-engine.js';
+
+const servers: Server[] = [];
+const peers: Socket[] = [];
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.destroy();
+  for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
+});
+
+/** A TCP server running `onSocket` per connection; resolves with its port. */
+async function serve(onSocket: (s: Socket) => void): Promise<number> {
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    peers.push(s);
+    onSocket(s);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return (server.address() as { port: number }).port;
+}
+
+function within<T>(p: Promise<T>, ms = 5000, what = 'operation'): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what} did not finish in ${ms} ms`)), ms).unref()),
+  ]);
+}
+
+function collect(s: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    s.on('data', (d: Buffer) => (text += d.toString()));
+    s.on('end', () => resolve(text));
+    s.on('error', reject);
+  });
+}
+
+/** Accept "HELLO\n", answer with `reply`, and report everything received. */
+function fakeServer(reply: string, after?: (s: Socket, got: () => string) => void) {
+  let received = '';
+  const done = new Promise<string>((resolve) => {
+    void serve((s) => {
+      s.on('data', (d) => {
+        const first = received.length === 0;
+        received += d.toString();
+        if (first) {
+          s.write(reply);
+          after?.(s, () => received);
+        }
+      });
+      s.on('end', () => s.end());
+      s.on('close', () => resolve(received));
+      s.on('error', () => {});
+    }).then((p) => portReady(p));
+  });
+  let portReady!: (p: number) => void;
+  const port = new Promise<number>((r) => (portReady = r));
+  return { port, done };
+}
+
+function open(port: number, timeout?: number) {
+  const engine = new FakeEngine();
+  const tcp = netConnect({ host: '127.0.0.1', port });
+  const sock = new TLSSocket(engine, tcp, { timeout, servername: 'localhost' });
+  return { engine, tcp, sock };
+}
+
+describe('TLSSocket over TCP (fake engine)', () => {
+  it('completes the handshake, moves data both ways and closes with close_notify', async () => {
+    const srv = fakeServer('OK\nwelcome\n', (s, got) => {
+      s.on('data', () => {
+        if (got().includes('ping\n')) s.write('pong\nBYE\n');
+        if (got().endsWith('BYE\n')) s.end();
+      });
+    });
+    const { sock } = open(await srv.port);
+    const info = await within(sock.handshake, 5000, 'handshake');
+    expect(info.protocol).toBe('TLSv1.3');
+    expect(sock.encrypted).toBe(true);
+    expect(sock.alpnProtocol).toBe(false);
+    expect(sock.authorized).toBe(true);
+    expect(sock.authorizationError).toBeUndefined();
+    expect(sock.getProtocol()).toBe('TLSv1.3');
+    expect(sock.remoteAddress).toBe('127.0.0.1');
+    const text = collect(sock);
+    sock.write('ping\n');
+    expect(await within(text, 5000, 'read')).toBe('welcome\npong\n');
+    // The peer's BYE ended our readable; allowHalfOpen=false ends our side: BYE back.
+    expect(await within(srv.done, 5000, 'server close')).toBe('HELLO\nping\nBYE\n');
+  });
+
+  it('buffers application data written before the handshake completes', async () => {
+    const srv = fakeServer('', (s, got) => {
+      setTimeout(() => s.write('OK\n'), 50);
+      s.on('data', () => {
+        if (got().includes('early\n')) s.end('BYE\n');
+      });
+    });
+    const { sock, engine } = open(await srv.port);
+    engine.write(new TextEncoder().encode('early\n'));
+    await within(sock.handshake);
+    await within(collect(sock));
+    expect(await within(srv.done)).toContain('HELLO\nearly\n');
+  });
+
+  it('end() sends close_notify and keeps reading until the peer closes (half-close)', async () => {
+    const srv = fakeServer('OK\n', (s, got) => {
+      s.on('data', () => {
+        if (got().endsWith('BYE\n')) s.end('late reply\nBYE\n');
+      });
+    });
+    const { sock } = open(await srv.port);
+    await within(sock.handshake);
+    const text = collect(sock);
+    sock.end();
+    expect(await within(text)).toBe('late reply\n');
+    expect(await within(srv.done)).toBe('HELLO\nBYE\n');
+  });
+
+  it('rejects with the engine error after flushing its alert to the peer', async () => {
+    const srv = fakeServer('FAIL\n');
+    const { sock, tcp } = open(await srv.port);
+    const err = await within(sock.handshake.then(() => null, (e: unknown) => e));
+    expect(err).toBeInstanceOf(TlsError);
+    expect((err as TlsError).code).toBe('HANDSHAKE_FAILURE');
+    expect(await within(srv.done)).toBe('HELLO\nALERT\n');
+    await within(new Promise((r) => (tcp.destroyed ? r(null) : tcp.once('close', r))));
+  });
+
+  it('rejects with TIMEOUT and destroys the socket when the peer stays silent', async () => {
+    const srv = fakeServer('');
+    const { sock, tcp } = open(await srv.port, 150);
+    const t0 = Date.now();
+    const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
+    expect(err.code).toBe('TIMEOUT');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(tcp.destroyed).toBe(true);
+    await within(srv.done);
+  });
+
+  it('rejects with CONNECTION_CLOSED when the peer hangs up mid-handshake', async () => {
+    const srv = fakeServer('', (s) => s.end());
+    const { sock } = open(await srv.port);
+    const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
+    expect(err.code).toBe('CONNECTION_CLOSED');
+  });
+
+  it('rejects with SOCKET_ERROR when the connection is refused', async () => {
+    const port = await serve(() => {});
+    await new Promise<void>((r) => servers.pop()!.close(() => r()));
+    const { sock } = open(port);
+    const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
+    expect(err.code).toBe('SOCKET_ERROR');
+    expect(err.explanation).toMatch(/ECONNREFUSED/);
+  });
+
+  it('destroys the socket with the error when the engine fails after the handshake', async () => {
+    const srv = fakeServer('OK\n', (s) => setTimeout(() => s.write('x'), 20));
+    const { sock, engine } = open(await srv.port);
+    await within(sock.handshake);
+    const orig = engine.feed.bind(engine);
+    engine.feed = (d) => {
+      if (engine.handshakeComplete) throw new TlsError('BAD_RECORD_MAC', 'bad mac', { alert: 'bad_record_mac' });
+      orig(d);
+    };
+    const err = await within(new Promise<Error>((r) => sock.on('error', r)));
+    expect((err as TlsError).code).toBe('BAD_RECORD_MAC');
+    expect(sock.destroyed).toBe(true);
+  });
+
+  it('pauses the transport while the reader does not keep up, and resumes', async () => {
+    const chunk = 'x'.repeat(64 * 1024);
+    const total = 64; // 4 MiB
+    const srv = fakeServer('OK\n', (s) => {
+      let i = 0;
+      const more = (): void => {
+        while (i < total) {
+          i++;
+          if (!s.write(chunk)) {
+            s.once('drain', more);
+            return;
+          }
+        }
+        s.end('BYE\n');
+      };
+      more();
+    });
+    const { sock, tcp } = open(await srv.port);
+    await within(sock.handshake);
+    // Do not read for a while: the driver must pause the TCP socket.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tcp.isPaused()).toBe(true);
+    expect(sock.readableLength).toBeLessThan(4 * 1024 * 1024);
+    let n = 0;
+    sock.on('data', (d: Buffer) => (n += d.length));
+    await within(new Promise((r) => sock.on('end', r)), 10_000, 'drain');
+    expect(n).toBe(chunk.length * total);
+  });
+});
