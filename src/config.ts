@@ -1,0 +1,143 @@
+/**
+ * Option checking, done once before any byte is sent (style-anchors example 11): every bad
+ * option is a `BAD_CONFIG` TlsError naming the option. The result is a frozen, resolved config
+ * the state machines read (suites, groups and schemes as registry rows, trust anchors as DER).
+ */
+import { resolveSuites, type CipherSuite } from './crypto/suites.js';
+import { GROUPS, groupByName, type NamedGroup } from './crypto/groups.js';
+import { resolveSigSchemes, type SignatureScheme } from './crypto/sigschemes.js';
+import { secureRandom, type RandomSource } from './crypto/random.js';
+import { badConfig } from './errors.js';
+import type { ClientOptions, TlsVersionName, VerifyMode } from './types.js';
+import { isIP } from './wire/ip.js';
+
+export interface ResolvedConfig {
+  readonly options: ClientOptions;
+  readonly versions: ReadonlySet<TlsVersionName>;
+  readonly minVersion: TlsVersionName;
+  readonly maxVersion: TlsVersionName;
+  readonly suites: readonly CipherSuite[];
+  readonly groups: readonly NamedGroup[];
+  readonly keyShareGroups: readonly NamedGroup[];
+  readonly sigSchemes: readonly SignatureScheme[];
+  readonly verify: VerifyMode;
+  /** SNI to send (never an IP address, RFC 6066 §3). */
+  readonly sni: string | undefined;
+  /** The name the certificate must match, if any. */
+  readonly verifyName: { kind: 'dns' | 'ip'; value: string } | undefined;
+  readonly alpn: readonly string[];
+  readonly middleboxCompat: boolean;
+  readonly random: RandomSource;
+}
+
+const VERSIONS: readonly TlsVersionName[] = ['1.2', '1.3'];
+const VERIFY_MODES: readonly VerifyMode[] = ['none', 'optional', 'required'];
+
+function checkVersion(v: unknown, what: string): TlsVersionName | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string' && (VERSIONS as readonly string[]).includes(v)) return v as TlsVersionName;
+  throw badConfig(`${what}: expected '1.2' or '1.3', got ${JSON.stringify(v)} (TLS 1.1 and older are never offered)`);
+}
+
+function listOf(v: string[] | string | undefined, what: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  const arr = typeof v === 'string' ? v.split(/[,:]/) : v;
+  if (!Array.isArray(arr)) throw badConfig(`${what}: expected a list or a comma-separated string`);
+  const out = arr.map((s) => (typeof s === 'string' ? s.trim() : s)).filter((s) => s !== '');
+  for (const s of out) if (typeof s !== 'string') throw badConfig(`${what}: expected names, got ${typeof s}`);
+  return out;
+}
+
+export function resolveConfig(options: ClientOptions): ResolvedConfig {
+  if (options === null || typeof options !== 'object') throw badConfig('options: expected an object');
+  const min = checkVersion(options.minVersion, 'minVersion') ?? '1.2';
+  const max = checkVersion(options.maxVersion, 'maxVersion') ?? '1.3';
+  if (min > max) throw badConfig(`minVersion ${min} is above maxVersion ${max}`);
+  const versions = new Set<TlsVersionName>(VERSIONS.filter((v) => v >= min && v <= max));
+
+  const suites = resolveSuites(options.ciphers, versions);
+
+  const groupNames = listOf(options.groups, 'groups');
+  let groups: NamedGroup[];
+  if (groupNames === undefined) {
+    groups = GROUPS.filter((g) => g.defaultEnabled);
+  } else {
+    groups = groupNames.map((n) => {
+      const g = groupByName(n);
+      if (!g) throw badConfig(`groups: unknown group '${n}' (known: ${GROUPS.map((x) => x.name).join(', ')})`);
+      return g;
+    });
+    if (groups.length === 0) throw badConfig('groups: the list is empty');
+  }
+  // Only ECDHE groups apply to TLS 1.3 key_share unless ffdhe was named explicitly.
+  const shareNames = options.keyShareGroups;
+  let keyShareGroups: NamedGroup[];
+  if (shareNames !== undefined) {
+    if (!Array.isArray(shareNames)) throw badConfig('keyShareGroups: expected a list of group names');
+    keyShareGroups = shareNames.map((n) => {
+      const g = groups.find((x) => x.name === n);
+      if (!g) throw badConfig(`keyShareGroups: '${n}' is not among the enabled groups`);
+      return g;
+    });
+  } else {
+    // RFC 8446 §4.2.8: shares for x25519 and secp256r1 by default (when enabled); else the first group.
+    keyShareGroups = groups.filter((g) => g.name === 'x25519' || g.name === 'secp256r1');
+    if (keyShareGroups.length === 0) keyShareGroups = groups.slice(0, 1);
+  }
+
+  const sigSchemes = resolveSigSchemes(options.sigalgs);
+
+  const verify = options.verify ?? 'required';
+  if (!VERIFY_MODES.includes(verify)) throw badConfig(`verify: expected none, optional or required, got ${JSON.stringify(verify)}`);
+
+  let sni: string | undefined;
+  let verifyName: ResolvedConfig['verifyName'];
+  const sn = options.servername;
+  if (sn !== undefined && sn !== false && typeof sn !== 'string') throw badConfig('servername: expected a string or false');
+  const name = sn === false ? undefined : (sn ?? options.host);
+  if (name !== undefined) {
+    if (typeof name !== 'string' || name.length === 0) throw badConfig('host/servername: expected a non-empty string');
+    const bare = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+    if (isIP(bare)) {
+      verifyName = { kind: 'ip', value: bare };
+    } else {
+      const lower = bare.replace(/\.$/, '').toLowerCase();
+      if (lower.length > 253 || !/^[a-z0-9_*.-]+$/.test(lower)) {
+        throw badConfig(`servername: '${name}' is not a valid DNS name (IDNs must be given in A-label/punycode form)`);
+      }
+      sni = lower;
+      verifyName = { kind: 'dns', value: lower };
+    }
+  }
+  if (sn === false && options.host !== undefined) {
+    const h = options.host;
+    verifyName = isIP(h) ? { kind: 'ip', value: h } : { kind: 'dns', value: h.toLowerCase() };
+  }
+
+  const alpn = options.alpn ?? [];
+  if (!Array.isArray(alpn)) throw badConfig('alpn: expected a list of protocol names');
+  for (const p of alpn) {
+    if (typeof p !== 'string' || p.length === 0 || p.length > 255) throw badConfig(`alpn: invalid protocol name ${JSON.stringify(p)}`);
+  }
+  if (options.random !== undefined && typeof options.random !== 'function') throw badConfig('random: expected a function');
+  if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+    throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
+  }
+
+  return Object.freeze({
+    options,
+    versions,
+    minVersion: min,
+    maxVersion: max,
+    suites,
+    groups,
+    keyShareGroups,
+    sigSchemes,
+    verify,
+    sni,
+    verifyName,
+    alpn,
+    middleboxCompat: options.middleboxCompat ?? true,
+    random: options.random ?? secureRandom,
+  });
+}

@@ -1,0 +1,422 @@
+/**
+ * The sans-IO client connection (design.md "The data path"; rustls' read_tls /
+ * process_new_packets / write_tls and mbedTLS's WANT_READ/WANT_WRITE in one object).
+ *
+ * It is fed bytes (`feed`), is asked for bytes (`takeOutput`), takes application data
+ * (`write`) and hands it out (`read`). It never touches sockets, timers or Promises, so it runs
+ * on any JavaScript runtime and a test (or a learner) can drive it one flight at a time.
+ *
+ * Errors: the handshake states throw TlsErrors; this file catches them in exactly one place
+ * (`fail`), queues the fatal alert they name (direction 'sent'), and refuses further use.
+ * Alerts from the peer become TlsErrors with direction 'received' (RFC 8446 §6).
+ */
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { AlertDescription, alertName, asTlsError, TlsError } from './errors.js';
+import { HandshakeJoiner } from './handshake/codec/handshake.js';
+import { handshakeTypeName } from './handshake/codec/types.js';
+import { startClientHandshake } from './handshake/client-hello.js';
+import type { HandshakeContext, HandshakeMessage, HandshakeState, StoredTicket } from './handshake/state.js';
+import { formatKeyLogLine } from './handshake/keylog.js';
+import { ContentType, contentTypeName } from './record/content-type.js';
+import type { RecordProtection } from './record/protection.js';
+import { RecordLayer, type InboundRecord } from './record/record-layer.js';
+import type { ClientOptions, HandshakeInfo, TraceEvent } from './types.js';
+import { concat } from './wire/bytes.js';
+
+/** Records that carry nothing useful (empty records, warning alerts, KeyUpdates, CCS) in a row. */
+const MAX_NOISE_IN_A_ROW = 32;
+/** Tickets kept for resumption (the most recent ones). */
+const MAX_TICKETS = 8;
+
+export type ConnectionStatus = 'handshaking' | 'connected' | 'closed' | 'failed';
+
+export class ClientConnection {
+  readonly config: ResolvedConfig;
+  private readonly records = new RecordLayer();
+  private readonly joiner = new HandshakeJoiner();
+  private state: HandshakeState;
+  private readonly out: Uint8Array[] = [];
+  private readonly inbox: Uint8Array[] = [];
+  private readonly pendingWrites: Uint8Array[] = [];
+  private noiseInARow = 0;
+  private readEpoch = 0;
+  /** The negotiated version, once the ServerHello is processed. */
+  private version: '1.2' | '1.3' | undefined;
+  private sentCloseNotify = false;
+  private _handshakeComplete = false;
+  private _peerClosed = false;
+  private _error: TlsError | undefined;
+  private _info: HandshakeInfo | undefined;
+  private readonly ctx: HandshakeContext;
+  private readonly emitFn: ((e: TraceEvent) => void) | undefined;
+  /** Session tickets received (most recent last), for resumption. */
+  readonly tickets: StoredTicket[] = [];
+
+  constructor(options: ClientOptions) {
+    this.config = resolveConfig(options);
+    this.emitFn = options.onEvent;
+    this.ctx = this.makeContext();
+    const first = startClientHandshake(this.ctx);
+    this.state = first;
+    this.emit({ type: 'state', from: 'Start', to: first.name });
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  get handshakeComplete(): boolean {
+    return this._handshakeComplete;
+  }
+  /** close_notify received from the peer: no more data will come. */
+  get peerClosed(): boolean {
+    return this._peerClosed;
+  }
+  get error(): TlsError | undefined {
+    return this._error;
+  }
+  get info(): HandshakeInfo | undefined {
+    return this._info;
+  }
+  get status(): ConnectionStatus {
+    if (this._error) return 'failed';
+    if (this._peerClosed || this.sentCloseNotify) return 'closed';
+    return this._handshakeComplete ? 'connected' : 'handshaking';
+  }
+  /** The name of the handshake state (for learners and debuggers). */
+  get stateName(): string {
+    return this.state.name;
+  }
+  /** Whether takeOutput() has bytes. */
+  get wantsWrite(): boolean {
+    return this.out.length > 0;
+  }
+
+  /**
+   * Feed bytes received from the peer. Processes every complete record. On a fatal error the
+   * alert is queued for takeOutput() and the TlsError is thrown (and kept in `error`).
+   */
+  feed(data: Uint8Array): void {
+    if (this._error) throw this._error;
+    if (this._peerClosed) return; // RFC 8446 §6.1: data after close_notify is ignored
+    try {
+      this.records.push(data);
+      for (;;) {
+        if (this._peerClosed) break;
+        const rec = this.records.next();
+        if (!rec) break;
+        this.processRecord(rec);
+      }
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /** Bytes to send to the peer, or null when there is nothing to send. */
+  takeOutput(): Uint8Array | null {
+    if (this.out.length === 0) return null;
+    const b = this.out.length === 1 ? this.out[0]! : concat(...this.out);
+    this.out.length = 0;
+    return b;
+  }
+
+  /** Queue application data (buffered until the handshake completes). */
+  write(data: Uint8Array): void {
+    if (this._error) throw this._error;
+    if (this.sentCloseNotify) throw new TlsError('CLOSED', 'write after close(): the connection is closed for writing');
+    if (!(data instanceof Uint8Array)) throw new TlsError('BAD_CONFIG', 'write: expected a Uint8Array');
+    if (!this._handshakeComplete) {
+      this.pendingWrites.push(data.slice());
+      return;
+    }
+    try {
+      this.records.encode(ContentType.application_data, data, this.out);
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /** Application data received, or null when none is buffered. */
+  read(): Uint8Array | null {
+    if (this.inbox.length === 0) return null;
+    const b = this.inbox.length === 1 ? this.inbox[0]! : concat(...this.inbox);
+    this.inbox.length = 0;
+    return b;
+  }
+
+  /** Send close_notify (RFC 8446 §6.1). Idempotent. */
+  close(): void {
+    if (this.sentCloseNotify || this._error) return;
+    this.sentCloseNotify = true;
+    this.sendAlert(1, AlertDescription.close_notify);
+    this.emit({ type: 'closed', reason: 'local' });
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private processRecord(rec: InboundRecord): void {
+    this.emit({
+      type: 'record',
+      direction: 'received',
+      contentType: contentTypeName(rec.type),
+      length: rec.wireLength,
+      encrypted: rec.encrypted,
+    });
+    // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
+    if (rec.type !== ContentType.handshake && this.joiner.hasPartial()) {
+      throw new TlsError('UNEXPECTED_MESSAGE', `${contentTypeName(rec.type)} record inside a fragmented handshake message`, {
+        alert: 'unexpected_message',
+      });
+    }
+    switch (rec.type) {
+      case ContentType.handshake:
+        return this.processHandshakeRecord(rec);
+      case ContentType.alert:
+        return this.processAlert(rec);
+      case ContentType.change_cipher_spec:
+        return this.processChangeCipherSpec(rec);
+      case ContentType.application_data:
+        return this.processApplicationData(rec);
+    }
+  }
+
+  private processHandshakeRecord(rec: InboundRecord): void {
+    // RFC 8446 §5.1: zero-length fragments of Handshake type MUST NOT be sent.
+    if (rec.plaintext.length === 0) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'empty handshake record', { alert: 'unexpected_message' });
+    }
+    if (this.records.readEncrypted !== rec.encrypted) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'plaintext handshake record after encryption started', { alert: 'unexpected_message' });
+    }
+    this.joiner.push(rec.plaintext);
+    for (;;) {
+      const m = this.joiner.next();
+      if (!m) break;
+      const epoch = this.readEpoch;
+      this.dispatch(m);
+      // RFC 8446 §5.1: handshake messages MUST NOT span a key change. A message still buffered
+      // from a record read under the old keys is refused.
+      if (this.readEpoch !== epoch && this.joiner.buffered > 0) {
+        throw new TlsError('UNEXPECTED_MESSAGE', 'handshake data after a key change in the same record', {
+          alert: 'unexpected_message',
+        });
+      }
+      if (this._peerClosed || this._error) break;
+    }
+  }
+
+  private dispatch(m: HandshakeMessage): void {
+    const before = this.state;
+    const next = before.handle(m, this.ctx);
+    if (next !== before) {
+      this.emit({ type: 'state', from: before.name, to: next.name });
+      this.state = next;
+    }
+  }
+
+  private processAlert(rec: InboundRecord): void {
+    // RFC 8446 §6 / RFC 5246 §7.2: an alert is exactly two bytes (level, description).
+    if (rec.plaintext.length !== 2) {
+      throw new TlsError('DECODE_ERROR', `alert record of ${rec.plaintext.length} bytes (expected 2)`, { alert: 'decode_error' });
+    }
+    const level = rec.plaintext[0]!;
+    const desc = rec.plaintext[1]!;
+    const name = alertName(desc);
+    const tls13 = this.version === '1.3';
+    const warning = level === 1 && (desc === AlertDescription.close_notify || desc === AlertDescription.user_canceled || !tls13);
+    this.emit({ type: 'alert', direction: 'received', level: warning ? 'warning' : 'fatal', description: name });
+    if (desc === AlertDescription.close_notify) {
+      this._peerClosed = true;
+      this.emit({ type: 'closed', reason: 'close_notify' });
+      if (!this._handshakeComplete) {
+        throw new TlsError('CONNECTION_CLOSED', 'the server closed the connection (close_notify) before the handshake completed', {
+          alert: desc,
+          direction: 'received',
+        });
+      }
+      return;
+    }
+    if (warning) {
+      // RFC 5246 §7.2.2 warning alerts (TLS 1.2) and user_canceled: noted, bounded.
+      this.noise(`warning alert ${name}`);
+      return;
+    }
+    // RFC 8446 §6.2: every other alert is fatal, whatever its level says.
+    throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${alertHint(desc)}`, {
+      alert: desc,
+      direction: 'received',
+    });
+  }
+
+  private processChangeCipherSpec(rec: InboundRecord): void {
+    if (this.state.handleChangeCipherSpec) {
+      // TLS 1.2: CCS is a protocol step (RFC 5246 §7.1).
+      if (rec.plaintext.length !== 1 || rec.plaintext[0] !== 1) {
+        throw new TlsError('DECODE_ERROR', 'malformed ChangeCipherSpec', { alert: 'decode_error' });
+      }
+      const before = this.state;
+      const next = before.handleChangeCipherSpec!(this.ctx);
+      if (next !== before) {
+        this.emit({ type: 'state', from: before.name, to: next.name });
+        this.state = next;
+      }
+      return;
+    }
+    // RFC 8446 §5: a CCS of the single byte 0x01, unprotected, received after the ClientHello
+    // and before the server's Finished, is dropped. Anything else is unexpected_message.
+    if (rec.encrypted || rec.plaintext.length !== 1 || rec.plaintext[0] !== 1) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'invalid or protected ChangeCipherSpec record in TLS 1.3', {
+        alert: 'unexpected_message',
+      });
+    }
+    if (this._handshakeComplete || this.state.afterServerFinished) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec after the handshake', { alert: 'unexpected_message' });
+    }
+    this.noise('ChangeCipherSpec');
+  }
+
+  private processApplicationData(rec: InboundRecord): void {
+    if (!this._handshakeComplete || !rec.encrypted) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'application data before the handshake completed', { alert: 'unexpected_message' });
+    }
+    if (rec.plaintext.length === 0) {
+      this.noise('empty application data record');
+      return;
+    }
+    this.noiseInARow = 0;
+    // The plaintext is a view into the deframer's buffer: copy it out.
+    this.inbox.push(rec.plaintext.slice());
+  }
+
+  private noise(what: string): void {
+    if (++this.noiseInARow > MAX_NOISE_IN_A_ROW) {
+      throw new TlsError('TOO_MANY_MESSAGES', `more than ${MAX_NOISE_IN_A_ROW} records in a row without data (last: ${what})`, {
+        alert: 'unexpected_message',
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private sendAlert(level: 1 | 2, desc: number): void {
+    this.emit({ type: 'alert', direction: 'sent', level: level === 1 ? 'warning' : 'fatal', description: alertName(desc) });
+    try {
+      this.records.encode(ContentType.alert, Uint8Array.of(level, desc), this.out);
+    } catch {
+      // Sealing an alert can only fail when the sequence number is exhausted: nothing to send.
+    }
+  }
+
+  private fail(e: unknown): TlsError {
+    const err = asTlsError(e);
+    if (this._error) return this._error;
+    this._error = err;
+    if (err.direction === 'sent' && err.alert !== undefined && !this.sentCloseNotify) {
+      this.sendAlert(2, err.alert);
+    }
+    this.sentCloseNotify = true;
+    this.emit({ type: 'error', error: err });
+    this.emit({ type: 'closed', reason: 'error' });
+    return err;
+  }
+
+  private emit(e: TraceEvent): void {
+    if (!this.emitFn) return;
+    try {
+      this.emitFn(e);
+    } catch {
+      // An observer's exception must not break the protocol.
+    }
+  }
+
+  private makeContext(): HandshakeContext {
+    const self = this;
+    const cfg = this.config;
+    return {
+      config: cfg,
+      now: cfg.options.now ?? (() => new Date()),
+      sendHandshake(raw, summary) {
+        self.emit({ type: 'message', direction: 'sent', name: handshakeTypeName(raw[0]!), length: raw.length, summary: summary ?? {} });
+        self.records.encode(ContentType.handshake, raw, self.out);
+      },
+      sendChangeCipherSpec() {
+        self.emit({ type: 'message', direction: 'sent', name: 'change_cipher_spec', length: 1, summary: {} });
+        self.records.encodePlain(ContentType.change_cipher_spec, Uint8Array.of(1), self.out);
+      },
+      setReadProtection(p: RecordProtection, label: string) {
+        if (self.joiner.hasPartial()) {
+          throw new TlsError('UNEXPECTED_MESSAGE', 'handshake message spans a key change', { alert: 'unexpected_message' });
+        }
+        self.records.setReadProtection(p);
+        self.readEpoch++;
+        self.emit({ type: 'key', label: `read key: ${label}`, from: label });
+      },
+      setWriteProtection(p: RecordProtection, label: string) {
+        self.records.setWriteProtection(p);
+        self.emit({ type: 'key', label: `write key: ${label}`, from: label });
+      },
+      setVersion(v: '1.2' | '1.3') {
+        self.version = v;
+      },
+      setPlaintextVersion(v: number) {
+        self.records.setPlaintextVersion(v);
+      },
+      setMaxFragment(send: number, receive: number) {
+        self.records.maxSendFragment = send;
+        self.records.maxReceivePlaintext = receive;
+      },
+      emit(e: TraceEvent) {
+        self.emit(e);
+      },
+      keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array) {
+        const kl = cfg.options.keyLog;
+        if (kl) {
+          try {
+            kl(formatKeyLogLine(label, clientRandom, secret));
+          } catch {
+            // ignore observer errors
+          }
+        }
+      },
+      complete(info: HandshakeInfo) {
+        self._info = info;
+        self._handshakeComplete = true;
+        self.noiseInARow = 0;
+        self.emit({ type: 'handshake-complete', info });
+        for (const w of self.pendingWrites) self.records.encode(ContentType.application_data, w, self.out);
+        self.pendingWrites.length = 0;
+      },
+      noise(what: string) {
+        self.noise(what);
+      },
+      storeTicket(t: StoredTicket) {
+        self.tickets.push(t);
+        if (self.tickets.length > MAX_TICKETS) self.tickets.shift();
+      },
+    };
+  }
+}
+
+/** A sentence that helps a person act on a received alert. */
+function alertHint(desc: number): string {
+  switch (desc) {
+    case AlertDescription.protocol_version:
+      return ': the server does not accept the TLS versions offered (check --min-version/--max-version)';
+    case AlertDescription.handshake_failure:
+      return ': no common cipher suite, group or signature scheme, or the server requires a client certificate';
+    case AlertDescription.unrecognized_name:
+      return ': the server does not know the name sent as SNI (check --servername)';
+    case AlertDescription.certificate_required:
+      return ': the server requires a client certificate';
+    case AlertDescription.unknown_ca:
+    case AlertDescription.bad_certificate:
+      return ': the server rejected a certificate';
+    case AlertDescription.decrypt_error:
+    case AlertDescription.bad_record_mac:
+      return ': the server could not verify our Finished or records (a key mismatch, or an interfering middlebox)';
+    case AlertDescription.insufficient_security:
+      return ': the server requires stronger parameters than offered';
+    case AlertDescription.no_application_protocol:
+      return ': none of the ALPN protocols offered is accepted';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The ClientHello (RFC 8446 §4.1.2; RFC 5246 §7.4.1.2 for the TLS 1.2 extensions) and the
+ * start of the client handshake. One ClientHello serves both versions: when 1.2 is enabled it
+ * also carries the 1.2 suites and extensions, and the ServerHello decides which state machine
+ * goes on.
+ */
+import { generateKeyShare, type KeyShare, type NamedGroup } from '../crypto/groups.js';
+import type { ResolvedConfig } from '../config.js';
+import { ProtocolVersion, ExtensionType, HandshakeType } from './codec/types.js';
+import { encodeHandshake } from './codec/handshake.js';
+import {
+  ext,
+  encodeServerNameClient,
+  encodeSupportedGroups,
+  encodeEcPointFormats,
+  encodeSignatureAlgorithms,
+  encodeSupportedVersionsClient,
+  encodeKeyShareClientHello,
+  encodeCookie,
+  encodeAlpn,
+  encodePskKeyExchangeModes,
+  PskKeyExchangeMode,
+  encodeExtendedMasterSecret,
+  encodeEncryptThenMac,
+  encodeRenegotiationInfo,
+  encodeSessionTicket,
+  type Extension,
+} from './extensions/index.js';
+import { encodeClientHello } from './messages/hello.js';
+import type { HandshakeContext, HandshakeState } from './state.js';
+import { ExpectServerHello } from './client13/expect-server-hello.js';
+
+/** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3) is not sent: we send the extension instead. */
+
+export interface ClientHelloParams {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  keyShares: KeyShare[];
+  cookie?: Uint8Array;
+}
+
+/** Build the ClientHello message (with its handshake header) for these parameters. */
+export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): { raw: Uint8Array; summary: Record<string, unknown> } {
+  const has13 = config.versions.has('1.3');
+  const has12 = config.versions.has('1.2');
+  const exts: Extension[] = [];
+  if (config.sni !== undefined) exts.push(ext(ExtensionType.server_name, encodeServerNameClient(config.sni)));
+  // Groups: TLS 1.3 may use every enabled group; TLS 1.2 ECDHE only curves (+ ffdhe for DHE suites, RFC 7919).
+  exts.push(ext(ExtensionType.supported_groups, encodeSupportedGroups(config.groups.map((g) => g.code))));
+  if (has12) exts.push(ext(ExtensionType.ec_point_formats, encodeEcPointFormats()));
+  const schemes = config.sigSchemes;
+  exts.push(ext(ExtensionType.signature_algorithms, encodeSignatureAlgorithms(schemes.map((s) => s.code))));
+  if (config.alpn.length > 0) exts.push(ext(ExtensionType.alpn, encodeAlpn(config.alpn)));
+  if (has12) {
+    exts.push(ext(ExtensionType.extended_master_secret, encodeExtendedMasterSecret()));
+    exts.push(ext(ExtensionType.encrypt_then_mac, encodeEncryptThenMac()));
+    exts.push(ext(ExtensionType.renegotiation_info, encodeRenegotiationInfo()));
+    exts.push(ext(ExtensionType.session_ticket, encodeSessionTicket()));
+  }
+  if (has13) {
+    const versions = [ProtocolVersion.TLS13, ...(has12 ? [ProtocolVersion.TLS12] : [])];
+    exts.push(ext(ExtensionType.supported_versions, encodeSupportedVersionsClient(versions)));
+    if (p.cookie) exts.push(ext(ExtensionType.cookie, encodeCookie(p.cookie)));
+    exts.push(
+      ext(ExtensionType.key_share, encodeKeyShareClientHello(p.keyShares.map((k) => ({ group: k.group.code, keyExchange: k.publicKey })))),
+    );
+    // psk_key_exchange_modes lets the server send NewSessionTicket (RFC 8446 §4.2.9).
+    exts.push(ext(ExtensionType.psk_key_exchange_modes, encodePskKeyExchangeModes([PskKeyExchangeMode.psk_dhe_ke])));
+  }
+  const suites = config.suites.map((s) => s.code);
+  const body = encodeClientHello({
+    legacyVersion: ProtocolVersion.TLS12,
+    random: p.random,
+    sessionId: p.sessionId,
+    cipherSuites: suites,
+    compressionMethods: [0],
+    extensions: exts,
+  });
+  const raw = encodeHandshake(HandshakeType.client_hello, body);
+  return {
+    raw,
+    summary: {
+      versions: [...config.versions].sort().reverse().map((v) => `TLSv${v}`),
+      cipherSuites: config.suites.map((s) => s.name),
+      groups: config.groups.map((g) => g.name),
+      keyShares: p.keyShares.map((k) => k.group.name),
+      signatureAlgorithms: schemes.map((s) => s.name),
+      serverName: config.sni ?? '-',
+      alpn: config.alpn.length ? config.alpn : '-',
+      sessionIdLength: p.sessionId.length,
+      ...(p.cookie ? { cookie: p.cookie.length } : {}),
+    },
+  };
+}
+
+export function makeKeyShares(config: ResolvedConfig, groups: readonly NamedGroup[]): KeyShare[] {
+  return groups.map((g) => generateKeyShare(g, config.random));
+}
+
+/** Send the first ClientHello and return the first state. */
+export function startClientHandshake(ctx: HandshakeContext): HandshakeState {
+  const config = ctx.config;
+  const random = config.random(32);
+  // RFC 8446 Appendix D.4: middlebox compatibility mode sends a non-empty legacy_session_id.
+  const sessionId = config.versions.has('1.3') && config.middleboxCompat ? config.random(32) : new Uint8Array(0);
+  const keyShares = config.versions.has('1.3') ? makeKeyShares(config, config.keyShareGroups) : [];
+  const params: ClientHelloParams = { random, sessionId, keyShares };
+  const ch = buildClientHello(config, params);
+  ctx.sendHandshake(ch.raw, ch.summary);
+  // RFC 8446 §5.1: records after the first ClientHello carry 0x0303.
+  ctx.setPlaintextVersion(ProtocolVersion.TLS12);
+  return new ExpectServerHello(params, ch.raw, false);
+}

@@ -1,0 +1,83 @@
+/**
+ * TLS 1.3 client: the server's Finished, then our flight (RFC 8446 §4.4.4, §4.4.2, §7.1):
+ * verify the server Finished (constant time), derive the application secrets, send
+ * [CCS] [Certificate] Finished, switch to the application keys.
+ */
+import { createAead } from '../../crypto/aead.js';
+import { Tls13Protection } from '../../record/protection.js';
+import { HandshakeType } from '../codec/types.js';
+import { encodeHandshake } from '../codec/handshake.js';
+import { decodeFinished, encodeFinished } from '../messages/finished.js';
+import { encodeCertificate13 } from '../messages/certificate.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import { verifyFinished, type ChainVerified, type SignatureVerified } from '../verify.js';
+import type { Handshake13 } from './expect-server-params.js';
+import { ExpectTraffic } from './expect-traffic.js';
+
+export class ExpectFinished implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(
+    private readonly hs: Handshake13,
+    private readonly chain: ChainVerified,
+    private readonly sig: SignatureVerified,
+  ) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.finished);
+    const { keys, transcript, suite } = this.hs;
+    const received = decodeFinished(msg.body, keys.serverHandshake.secret.length).verifyData;
+    // RFC 8446 §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(.. CertificateVerify)).
+    const expected = keys.finished(keys.serverHandshake.secret, transcript.current());
+    verifyFinished(expected, received);
+    ctx.emit({ type: 'message', direction: 'received', name: 'finished', length: msg.raw.length, summary: {} });
+    ctx.emit({ type: 'check', what: 'server Finished (HMAC over the transcript, constant-time compare)', ok: true });
+    transcript.add(msg.raw);
+
+    const app = keys.application(transcript.current());
+
+    // Our flight. RFC 8446 Appendix D.4: the compatibility CCS precedes our first encrypted record.
+    if (ctx.config.middleboxCompat && !this.hs.sentCcs) ctx.sendChangeCipherSpec();
+    if (this.hs.certRequestContext !== undefined) {
+      // RFC 8446 §4.4.2: with no certificate to offer, send a Certificate with an empty list.
+      const certMsg = encodeHandshake(HandshakeType.certificate, encodeCertificate13({ context: this.hs.certRequestContext, entries: [] }));
+      ctx.sendHandshake(certMsg, { certificates: 0 });
+      transcript.add(certMsg);
+    }
+    const verifyData = keys.finished(keys.clientHandshake.secret, transcript.current());
+    const fin = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
+    ctx.sendHandshake(fin, {});
+    transcript.add(fin);
+
+    ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead!, app.client.key), app.client.iv), 'client_application_traffic_secret_0');
+    ctx.setReadProtection(new Tls13Protection(createAead(suite.aead!, app.server.key), app.server.iv), 'server_application_traffic_secret_0');
+
+    const info = {
+      protocol: 'TLSv1.3' as const,
+      cipher: suite.name,
+      group: this.hs.group.name,
+      signatureScheme: this.sig.scheme.name,
+      alpn: this.hs.alpn,
+      resumed: false,
+      helloRetry: this.hs.helloRetry,
+      verify: {
+        status: this.chain.status,
+        flags: this.chain.flags,
+        certificates: this.chain.certificates,
+        peerCertificates: this.chain.peerCertificates,
+      },
+      serverName: ctx.config.sni,
+    };
+    const next = new ExpectTraffic({
+      suite,
+      keys,
+      clientSecret: app.client.secret,
+      serverSecret: app.server.secret,
+      // RFC 8446 §7.1: resumption_master_secret covers the transcript through the client Finished.
+      resumptionHash: transcript.current(),
+      masterSecret: app.master,
+      clientRandom: this.hs.clientRandom,
+    });
+    ctx.complete(info);
+    return next;
+  }
+}

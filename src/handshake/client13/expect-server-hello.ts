@@ -1,0 +1,231 @@
+/**
+ * TLS 1.3 client, first flight from the server: ServerHello or HelloRetryRequest
+ * (RFC 8446 §4.1.3, §4.1.4). Also the fork in the road: a ServerHello without
+ * supported_versions is a TLS 1.2 (or older) server and goes to the 1.2 state machine.
+ * Each check is one line with its RFC section (Go's checkServerHelloOrHRR, read top to bottom).
+ */
+import { computeSharedSecret, groupByCode, type KeyShare } from '../../crypto/groups.js';
+import { createAead } from '../../crypto/aead.js';
+import { suiteByCode, type CipherSuite } from '../../crypto/suites.js';
+import { TlsError } from '../../errors.js';
+import { Tls13Protection } from '../../record/protection.js';
+import { equalBytesCT, toHex } from '../../wire/bytes.js';
+import { ExtensionType, HandshakeType, ProtocolVersion, DOWNGRADE_TLS11, DOWNGRADE_TLS12, extensionTypeName } from '../codec/types.js';
+import {
+  decodeCookie,
+  decodeKeyShareHelloRetryRequest,
+  decodeKeyShareServerHello,
+  decodeSupportedVersionsServer,
+} from '../extensions/index.js';
+import { decodeServerHello, type DecodedServerHello as ServerHello } from '../messages/hello.js';
+import { HandshakeKeySchedule13 } from './keys.js';
+import { Transcript } from '../transcript.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import { buildClientHello, makeKeyShares, type ClientHelloParams } from '../client-hello.js';
+import { ExpectEncryptedExtensions } from './expect-server-params.js';
+import { startTls12 } from '../client12/start.js';
+
+/** Extensions a TLS 1.3 ServerHello may carry (RFC 8446 §4.2 table). */
+const SH_ALLOWED = new Set<number>([ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key]);
+/** Extensions a HelloRetryRequest may carry. */
+const HRR_ALLOWED = new Set<number>([ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.cookie]);
+
+export class ExpectServerHello implements HandshakeState {
+  readonly name: string;
+  constructor(
+    private readonly hello: ClientHelloParams,
+    /** The ClientHello(s) sent so far, raw, for the transcript. */
+    private readonly clientHelloRaw: Uint8Array,
+    /** Set after a HelloRetryRequest: the transcript so far and the suite it chose. */
+    private readonly afterHrr: false | { transcript: Transcript; suite: CipherSuite },
+  ) {
+    this.name = afterHrr ? 'ExpectServerHelloAfterRetry' : 'ExpectServerHello';
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.server_hello);
+    const sh = decodeServerHello(msg.body);
+    const config = ctx.config;
+    ctx.emit({ type: 'message', direction: 'received', name: sh.isHelloRetryRequest ? 'hello_retry_request' : 'server_hello', length: msg.raw.length, summary: summarize(sh) });
+
+    const svExt = sh.extensions.get(ExtensionType.supported_versions);
+    const version = svExt ? decodeSupportedVersionsServer(svExt) : sh.legacyVersion;
+
+    if (version !== ProtocolVersion.TLS13) {
+      return this.notTls13(sh, version, msg, ctx);
+    }
+    // RFC 8446 §4.2.1: a server selecting a version the client did not offer is illegal.
+    if (!config.versions.has('1.3')) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'the server selected TLS 1.3, which was not offered', { alert: 'illegal_parameter' });
+    }
+    // RFC 8446 §4.1.3: legacy_version MUST be 0x0303 in a TLS 1.3 ServerHello.
+    if (sh.legacyVersion !== ProtocolVersion.TLS12) {
+      throw new TlsError('ILLEGAL_PARAMETER', `TLS 1.3 ServerHello with legacy_version 0x${sh.legacyVersion.toString(16)}`, { alert: 'illegal_parameter' });
+    }
+    // RFC 8446 §4.1.3: legacy_session_id_echo MUST match what we sent.
+    if (!equalBytesCT(sh.sessionId, this.hello.sessionId)) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'the server did not echo our legacy_session_id', { alert: 'illegal_parameter' });
+    }
+    // RFC 8446 §4.1.3: legacy_compression_method MUST be 0.
+    if (sh.compression !== 0) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'the server selected a compression method', { alert: 'illegal_parameter' });
+    }
+    const suite = suiteByCode(sh.cipherSuite);
+    // RFC 8446 §4.1.3: a cipher suite we did not offer (or a TLS 1.2 one) is illegal_parameter.
+    if (!suite || suite.version !== '1.3' || !config.suites.some((s) => s.code === suite.code)) {
+      throw new TlsError('ILLEGAL_PARAMETER', `the server selected a cipher suite we did not offer for TLS 1.3 (0x${sh.cipherSuite.toString(16).padStart(4, '0')})`, {
+        alert: 'illegal_parameter',
+      });
+    }
+    const allowed = sh.isHelloRetryRequest ? HRR_ALLOWED : SH_ALLOWED;
+    for (const type of sh.extensions.keys()) {
+      if (!allowed.has(type)) {
+        // RFC 8446 §4.2: an extension not offered → unsupported_extension; one not allowed here → illegal_parameter.
+        const offered = type === ExtensionType.server_name || type === ExtensionType.supported_groups || type === ExtensionType.signature_algorithms;
+        throw new TlsError(
+          offered ? 'ILLEGAL_PARAMETER' : 'UNSUPPORTED_EXTENSION',
+          `${sh.isHelloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} carries the ${extensionTypeName(type)} extension, which is not allowed there`,
+          { alert: offered ? 'illegal_parameter' : 'unsupported_extension' },
+        );
+      }
+    }
+    if (sh.extensions.has(ExtensionType.pre_shared_key)) {
+      // We never offer a PSK yet (resumption is its own feature): selecting one is illegal.
+      throw new TlsError('UNSUPPORTED_EXTENSION', 'the server selected a pre_shared_key we did not offer', { alert: 'unsupported_extension' });
+    }
+    ctx.setVersion('1.3');
+    return sh.isHelloRetryRequest ? this.helloRetry(sh, suite, msg, ctx) : this.serverHello(sh, suite, msg, ctx);
+  }
+
+  private helloRetry(sh: ServerHello, suite: CipherSuite, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    const config = ctx.config;
+    // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
+    if (this.afterHrr) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'a second HelloRetryRequest', { alert: 'unexpected_message' });
+    }
+    const ksExt = sh.extensions.get(ExtensionType.key_share);
+    const cookieExt = sh.extensions.get(ExtensionType.cookie);
+    let newShares = this.hello.keyShares;
+    if (ksExt) {
+      const groupCode = decodeKeyShareHelloRetryRequest(ksExt);
+      const group = config.groups.find((g) => g.code === groupCode);
+      // RFC 8446 §4.1.4: the selected group MUST be one we offered in supported_groups...
+      if (!group) {
+        throw new TlsError('ILLEGAL_PARAMETER', `HelloRetryRequest selected a group we did not offer (0x${groupCode.toString(16).padStart(4, '0')})`, {
+          alert: 'illegal_parameter',
+        });
+      }
+      // ...and MUST NOT be one we already sent a key share for.
+      if (this.hello.keyShares.some((k) => k.group.code === groupCode)) {
+        throw new TlsError('ILLEGAL_PARAMETER', `HelloRetryRequest asked for ${group.name}, for which we already sent a key share`, {
+          alert: 'illegal_parameter',
+        });
+      }
+      newShares = makeKeyShares(config, [group]);
+    }
+    const cookie = cookieExt ? decodeCookie(cookieExt) : undefined;
+    // RFC 8446 §4.1.4: an HRR that would not change the ClientHello is illegal_parameter.
+    if (!ksExt && !cookie) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'HelloRetryRequest that changes nothing (no key_share, no cookie)', { alert: 'illegal_parameter' });
+    }
+    ctx.emit({ type: 'check', what: 'HelloRetryRequest is well-formed', ok: true, detail: ksExt ? `retry with ${newShares[0]!.group.name}` : 'retry with cookie' });
+    // RFC 8446 §4.4.1: the transcript restarts with message_hash(ClientHello1), then the HRR.
+    const transcript = new Transcript();
+    transcript.setHash(suite.hash);
+    transcript.add(this.clientHelloRaw);
+    transcript.replaceWithMessageHash();
+    transcript.add(msg.raw);
+    const params: ClientHelloParams = { ...this.hello, keyShares: newShares, ...(cookie ? { cookie } : {}) };
+    // RFC 8446 Appendix D.4: the compatibility CCS goes right before the second ClientHello.
+    if (ctx.config.middleboxCompat) ctx.sendChangeCipherSpec();
+    const ch2 = buildClientHello(config, params);
+    ctx.sendHandshake(ch2.raw, ch2.summary);
+    transcript.add(ch2.raw);
+    return new ExpectServerHello(params, ch2.raw, { transcript, suite });
+  }
+
+  private serverHello(sh: ServerHello, suite: CipherSuite, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    // RFC 8446 §4.1.4: the ServerHello's suite MUST equal the HelloRetryRequest's.
+    if (this.afterHrr && this.afterHrr.suite.code !== suite.code) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'the ServerHello cipher suite differs from the HelloRetryRequest one', { alert: 'illegal_parameter' });
+    }
+    const ksExt = sh.extensions.get(ExtensionType.key_share);
+    // RFC 8446 §9.2: a (EC)DHE handshake without key_share is missing_extension.
+    if (!ksExt) throw new TlsError('MISSING_EXTENSION', 'the ServerHello has no key_share', { alert: 'missing_extension' });
+    const entry = decodeKeyShareServerHello(ksExt);
+    const mine: KeyShare | undefined = this.hello.keyShares.find((k) => k.group.code === entry.group);
+    // RFC 8446 §4.2.8: the server's share MUST be in a group we sent a share for.
+    if (!mine) {
+      const g = groupByCode(entry.group);
+      throw new TlsError('ILLEGAL_PARAMETER', `the server's key share is for ${g ? g.name : `group 0x${entry.group.toString(16)}`}, for which we sent no share`, {
+        alert: 'illegal_parameter',
+      });
+    }
+    const shared = computeSharedSecret(mine, entry.keyExchange);
+    ctx.emit({ type: 'check', what: `server key share (${mine.group.name}) is a valid public value`, ok: true });
+
+    const transcript = this.afterHrr ? this.afterHrr.transcript : new Transcript();
+    if (!this.afterHrr) {
+      transcript.setHash(suite.hash);
+      transcript.add(this.clientHelloRaw);
+    }
+    transcript.add(msg.raw);
+
+    const keys = new HandshakeKeySchedule13(suite, shared, transcript.current(), this.hello.random, ctx);
+    // Read the server's flight under server_handshake_traffic_secret; our alerts and Finished
+    // go under client_handshake_traffic_secret (RFC 8446 §7.3).
+    ctx.setReadProtection(new Tls13Protection(createAead(suite.aead!, keys.serverHandshake.key), keys.serverHandshake.iv), 'server_handshake_traffic_secret');
+    ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead!, keys.clientHandshake.key), keys.clientHandshake.iv), 'client_handshake_traffic_secret');
+    return new ExpectEncryptedExtensions({
+      suite,
+      group: mine.group,
+      transcript,
+      keys,
+      clientRandom: this.hello.random,
+      helloRetry: this.afterHrr !== false,
+      sentCcs: this.afterHrr !== false && ctx.config.middleboxCompat,
+    });
+  }
+
+  /** A ServerHello for TLS 1.2 or older. */
+  private notTls13(sh: ServerHello, version: number, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    const config = ctx.config;
+    if (sh.isHelloRetryRequest) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'HelloRetryRequest without TLS 1.3 in supported_versions', { alert: 'illegal_parameter' });
+    }
+    if (this.afterHrr) {
+      // RFC 8446 §4.1.4: after an HRR the server MUST select TLS 1.3.
+      throw new TlsError('ILLEGAL_PARAMETER', 'the server selected an older version after a HelloRetryRequest', { alert: 'illegal_parameter' });
+    }
+    if (sh.extensions.has(ExtensionType.supported_versions)) {
+      // RFC 8446 §4.2.1: supported_versions in a ServerHello may only select TLS 1.3 or later.
+      throw new TlsError('ILLEGAL_PARAMETER', `supported_versions in ServerHello selects 0x${version.toString(16)}`, { alert: 'illegal_parameter' });
+    }
+    if (version !== ProtocolVersion.TLS12 || !config.versions.has('1.2')) {
+      const v = version === ProtocolVersion.TLS12 ? 'TLS 1.2' : version === ProtocolVersion.TLS11 ? 'TLS 1.1' : version === ProtocolVersion.TLS10 ? 'TLS 1.0' : `0x${version.toString(16)}`;
+      throw new TlsError('PROTOCOL_VERSION', `the server selected ${v}, but this client accepts only TLS ${config.minVersion === config.maxVersion ? config.minVersion : `${config.minVersion}-${config.maxVersion}`}`, {
+        alert: 'protocol_version',
+      });
+    }
+    // RFC 8446 §4.1.3: a TLS 1.3-capable client that negotiates 1.2 MUST check the sentinel.
+    if (config.versions.has('1.3')) {
+      const tail = sh.random.subarray(24);
+      if (equalBytesCT(tail, DOWNGRADE_TLS12) || equalBytesCT(tail, DOWNGRADE_TLS11)) {
+        throw new TlsError('DOWNGRADE_DETECTED', 'the ServerHello random carries the TLS 1.3 downgrade sentinel: an attacker may be forcing an older version', {
+          alert: 'illegal_parameter',
+        });
+      }
+    }
+    ctx.setVersion('1.2');
+    return startTls12(ctx, { clientHelloRaw: this.clientHelloRaw, clientRandom: this.hello.random, sessionId: this.hello.sessionId }, sh, msg);
+  }
+}
+
+function summarize(sh: ServerHello): Record<string, unknown> {
+  const s = suiteByCode(sh.cipherSuite);
+  return {
+    cipherSuite: s ? s.name : `0x${sh.cipherSuite.toString(16).padStart(4, '0')}`,
+    random: toHex(sh.random),
+    extensions: [...sh.extensions.keys()].map(extensionTypeName),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * TLS 1.3 client, the server's encrypted flight up to its Finished (RFC 8446 §4.3, §4.4):
+ * EncryptedExtensions → [CertificateRequest] → Certificate → CertificateVerify.
+ * Each state takes exactly one message type; anything else is unexpected_message.
+ */
+import type { CipherSuite } from '../../crypto/suites.js';
+import type { NamedGroup } from '../../crypto/groups.js';
+import { TlsError } from '../../errors.js';
+import { fromUtf8 } from '../../wire/bytes.js';
+import { ExtensionType, HandshakeType, extensionTypeName } from '../codec/types.js';
+import { decodeAlpnServer, decodeServerNameServer } from '../extensions/index.js';
+import { decodeEncryptedExtensions } from '../messages/encrypted-extensions.js';
+import { decodeCertificate13 } from '../messages/certificate.js';
+import { decodeCertificateRequest13 } from '../messages/certificate-request.js';
+import { decodeCertificateVerify } from '../messages/certificate-verify.js';
+import type { Transcript } from '../transcript.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import { certificateVerifyContent13, verifyHandshakeSignature, verifyServerCertificates, type ChainVerified, type SignatureVerified } from '../verify.js';
+import type { HandshakeKeySchedule13 } from './keys.js';
+import { ExpectFinished } from './expect-finished.js';
+
+/** What the 1.3 states carry from one to the next. */
+export interface Handshake13 {
+  suite: CipherSuite;
+  group: NamedGroup;
+  transcript: Transcript;
+  keys: HandshakeKeySchedule13;
+  clientRandom: Uint8Array;
+  helloRetry: boolean;
+  sentCcs: boolean;
+  alpn?: string;
+  /** Set when the server sent a CertificateRequest (we answer with an empty Certificate). */
+  certRequestContext?: Uint8Array;
+}
+
+/**
+ * Extensions that may appear in EncryptedExtensions (RFC 8446 §4.2 table: "EE"), limited to the
+ * ones we offered. Anything else is unsupported_extension (not offered) or illegal_parameter
+ * (offered, but not allowed in EE).
+ */
+const EE_ALLOWED = new Set<number>([
+  ExtensionType.server_name,
+  ExtensionType.max_fragment_length,
+  ExtensionType.supported_groups,
+  ExtensionType.alpn,
+  ExtensionType.record_size_limit,
+  ExtensionType.use_srtp,
+  ExtensionType.heartbeat,
+  ExtensionType.early_data,
+]);
+const NEVER_IN_EE = new Set<number>([
+  ExtensionType.key_share,
+  ExtensionType.supported_versions,
+  ExtensionType.pre_shared_key,
+  ExtensionType.signature_algorithms,
+  ExtensionType.signature_algorithms_cert,
+  ExtensionType.psk_key_exchange_modes,
+  ExtensionType.cookie,
+  ExtensionType.ec_point_formats,
+  ExtensionType.extended_master_secret,
+  ExtensionType.encrypt_then_mac,
+  ExtensionType.renegotiation_info,
+  ExtensionType.session_ticket,
+]);
+
+export class ExpectEncryptedExtensions implements HandshakeState {
+  readonly name = 'ExpectEncryptedExtensions';
+  constructor(private readonly hs: Handshake13) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.encrypted_extensions);
+    const exts = decodeEncryptedExtensions(msg.body).extensions;
+    const config = ctx.config;
+    for (const type of exts.keys()) {
+      if (NEVER_IN_EE.has(type)) {
+        throw new TlsError('ILLEGAL_PARAMETER', `EncryptedExtensions carries ${extensionTypeName(type)}, which is not allowed there`, { alert: 'illegal_parameter' });
+      }
+      const offered =
+        type === ExtensionType.supported_groups ||
+        (type === ExtensionType.server_name && config.sni !== undefined) ||
+        (type === ExtensionType.alpn && config.alpn.length > 0);
+      if (!EE_ALLOWED.has(type) || !offered) {
+        // RFC 8446 §4.2: a response to an extension we did not send is unsupported_extension.
+        throw new TlsError('UNSUPPORTED_EXTENSION', `EncryptedExtensions carries ${extensionTypeName(type)}, which we did not offer`, { alert: 'unsupported_extension' });
+      }
+    }
+    const sn = exts.get(ExtensionType.server_name);
+    if (sn) decodeServerNameServer(sn); // RFC 6066 §3: the acknowledgement is empty
+    let alpn: string | undefined;
+    const alpnExt = exts.get(ExtensionType.alpn);
+    if (alpnExt) {
+      const p = fromUtf8(decodeAlpnServer(alpnExt));
+      // RFC 7301 §3.1: the server's choice MUST be one we offered.
+      if (!config.alpn.includes(p)) {
+        throw new TlsError('ILLEGAL_PARAMETER', `the server selected ALPN protocol '${p}', which we did not offer`, { alert: 'illegal_parameter' });
+      }
+      alpn = p;
+    }
+    // supported_groups in EE is the server's preference list: informational only (§4.2.7).
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'encrypted_extensions', length: msg.raw.length, summary: { extensions: [...exts.keys()].map(extensionTypeName), alpn: alpn ?? '-' } });
+    return new ExpectCertificateOrCertReq({ ...this.hs, ...(alpn !== undefined ? { alpn } : {}) });
+  }
+}
+
+export class ExpectCertificateOrCertReq implements HandshakeState {
+  readonly name = 'ExpectCertificateOrCertReq';
+  constructor(private readonly hs: Handshake13) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.certificate, HandshakeType.certificate_request);
+    if (msg.type === HandshakeType.certificate) return new ExpectCertificate(this.hs).handle(msg, ctx);
+    const req = decodeCertificateRequest13(msg.body);
+    // RFC 8446 §4.3.2: signature_algorithms MUST be present.
+    if (!req.extensions.has(ExtensionType.signature_algorithms)) {
+      throw new TlsError('MISSING_EXTENSION', 'CertificateRequest without signature_algorithms', { alert: 'missing_extension' });
+    }
+    // RFC 8446 §4.3.2: in the handshake, certificate_request_context is empty.
+    if (req.context.length !== 0) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'CertificateRequest in the handshake with a non-empty context', { alert: 'illegal_parameter' });
+    }
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { extensions: [...req.extensions.keys()].map(extensionTypeName), answer: 'empty Certificate (no client certificate configured)' } });
+    return new ExpectCertificate({ ...this.hs, certRequestContext: req.context });
+  }
+}
+
+export class ExpectCertificate implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(private readonly hs: Handshake13) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.certificate);
+    const cert = decodeCertificate13(msg.body);
+    // RFC 8446 §4.4.2: the server's certificate_request_context is empty.
+    if (cert.context.length !== 0) {
+      throw new TlsError('ILLEGAL_PARAMETER', 'server Certificate with a non-empty request context', { alert: 'illegal_parameter' });
+    }
+    for (const e of cert.entries) {
+      for (const type of e.extensions.keys()) {
+        // RFC 8446 §4.4.2: only extensions we offered in ClientHello (status_request, SCT) may appear.
+        throw new TlsError('UNSUPPORTED_EXTENSION', `CertificateEntry carries ${extensionTypeName(type)}, which we did not request`, { alert: 'unsupported_extension' });
+      }
+    }
+    const chainDer = cert.entries.map((e) => e.data);
+    const chain = verifyServerCertificates(ctx.config, chainDer, ctx.now());
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate', length: msg.raw.length, summary: { certificates: chainDer.length } });
+    ctx.emit({
+      type: 'check',
+      what: `certificate chain (${chainDer.length} certificate${chainDer.length === 1 ? '' : 's'}) for ${ctx.config.verifyName?.value ?? '(no name)'}`,
+      ok: chain.status !== 'failed',
+      detail: chain.status === 'skipped' ? 'skipped (verify=none)' : chain.status === 'ok' ? 'trusted, valid, name matches' : chain.flags.join(','),
+    });
+    return new ExpectCertificateVerify(this.hs, chain);
+  }
+}
+
+export class ExpectCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(
+    private readonly hs: Handshake13,
+    private readonly chain: ChainVerified,
+  ) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.certificate_verify);
+    const cv = decodeCertificateVerify(msg.body);
+    // RFC 8446 §4.4.3: the signature covers the transcript up to and including Certificate.
+    const content = certificateVerifyContent13(this.hs.transcript.current());
+    const sig: SignatureVerified = verifyHandshakeSignature(ctx.config, '1.3', this.chain, cv.scheme, content, cv.signature);
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_verify', length: msg.raw.length, summary: { scheme: sig.scheme.name } });
+    ctx.emit({ type: 'check', what: `CertificateVerify signature (${sig.scheme.name}) with the leaf's key`, ok: true });
+    return new ExpectFinished(this.hs, this.chain, sig);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * TLS 1.3 client after the handshake (RFC 8446 §4.6): NewSessionTicket (kept for resumption),
+ * KeyUpdate (new read key; answer update_requested with our own update). Post-handshake
+ * client authentication is not offered, so a CertificateRequest here is unexpected_message.
+ */
+import { createAead } from '../../crypto/aead.js';
+import type { CipherSuite } from '../../crypto/suites.js';
+import { TlsError } from '../../errors.js';
+import { Tls13Protection } from '../../record/protection.js';
+import { HandshakeType } from '../codec/types.js';
+import { encodeHandshake } from '../codec/handshake.js';
+import { deriveSecret, resumptionPsk } from '../key-schedule13.js';
+import { decodeKeyUpdate, encodeKeyUpdate, KeyUpdateRequest } from '../messages/key-update.js';
+import { decodeNewSessionTicket13 } from '../messages/new-session-ticket.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import type { HandshakeKeySchedule13 } from './keys.js';
+
+interface TrafficState {
+  suite: CipherSuite;
+  keys: HandshakeKeySchedule13;
+  clientSecret: Uint8Array;
+  serverSecret: Uint8Array;
+  resumptionHash: Uint8Array;
+  masterSecret: Uint8Array;
+  clientRandom: Uint8Array;
+}
+
+export class ExpectTraffic implements HandshakeState {
+  readonly name = 'ExpectTraffic';
+  readonly afterServerFinished = true;
+  private resumptionSecret: Uint8Array | undefined;
+  constructor(private readonly t: TrafficState) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.new_session_ticket, HandshakeType.key_update);
+    if (msg.type === HandshakeType.new_session_ticket) return this.ticket(msg, ctx);
+    return this.keyUpdate(msg, ctx);
+  }
+
+  private ticket(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    const nst = decodeNewSessionTicket13(msg.body);
+    // RFC 8446 §4.6.1: lifetime MUST NOT exceed 7 days.
+    if (nst.lifetime > 604800) {
+      throw new TlsError('ILLEGAL_PARAMETER', `NewSessionTicket lifetime ${nst.lifetime}s exceeds 7 days`, { alert: 'illegal_parameter' });
+    }
+    ctx.noise('NewSessionTicket');
+    const h = this.t.suite.hash;
+    this.resumptionSecret ??= deriveSecret(h, this.t.masterSecret, 'res master', this.t.resumptionHash);
+    const psk = resumptionPsk(h, this.resumptionSecret, nst.nonce);
+    ctx.emit({ type: 'session-ticket', lifetime: nst.lifetime, ageAdd: nst.ageAdd, ticketLength: nst.ticket.length });
+    if (nst.lifetime > 0) {
+      ctx.storeTicket({
+        version: 'TLSv1.3',
+        ticket: nst.ticket.slice(),
+        lifetime: nst.lifetime,
+        ageAdd: nst.ageAdd,
+        nonce: nst.nonce.slice(),
+        receivedAt: ctx.now().getTime(),
+        suite: this.t.suite.code,
+        psk,
+        ...(nst.maxEarlyDataSize !== undefined ? { maxEarlyData: nst.maxEarlyDataSize } : {}),
+        serverName: ctx.config.sni,
+      });
+    }
+    return this;
+  }
+
+  private keyUpdate(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    const request = decodeKeyUpdate(msg.body).requestUpdate;
+    ctx.noise('KeyUpdate');
+    const updateRequested = request === KeyUpdateRequest.update_requested;
+    ctx.emit({ type: 'key-update', direction: 'received', updateRequested });
+    // RFC 8446 §4.6.3: the peer now sends under the next server secret.
+    const nextServer = this.t.keys.next(this.t.serverSecret);
+    this.t.serverSecret = nextServer.secret;
+    ctx.setReadProtection(new Tls13Protection(createAead(this.t.suite.aead!, nextServer.key), nextServer.iv), 'server_application_traffic_secret_N+1');
+    if (updateRequested) {
+      // Answer with our own KeyUpdate (update_not_requested), then switch our write key.
+      ctx.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: KeyUpdateRequest.update_not_requested })), { request: 'update_not_requested' });
+      ctx.emit({ type: 'key-update', direction: 'sent', updateRequested: false });
+      const nextClient = this.t.keys.next(this.t.clientSecret);
+      this.t.clientSecret = nextClient.secret;
+      ctx.setWriteProtection(new Tls13Protection(createAead(this.t.suite.aead!, nextClient.key), nextClient.iv), 'client_application_traffic_secret_N+1');
+    }
+    return this;
+  }
+}

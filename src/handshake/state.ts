@@ -1,0 +1,79 @@
+/**
+ * The contract between the connection and the handshake state machines (rustls' `State` +
+ * `Output`, style-anchors examples 2 and 7). A state takes one handshake message and returns
+ * the next state, or throws a TlsError. States never touch the connection's insides: they talk
+ * to a `HandshakeContext` sink (send, set keys, emit trace events, complete).
+ */
+import type { ResolvedConfig } from '../config.js';
+import { TlsError } from '../errors.js';
+import type { RecordProtection } from '../record/protection.js';
+import type { HandshakeInfo, TraceEvent } from '../types.js';
+import { handshakeTypeName } from './codec/types.js';
+
+export interface HandshakeMessage {
+  type: number;
+  body: Uint8Array;
+  /** The whole message with its 4-byte header, as the transcript hashes it. */
+  raw: Uint8Array;
+}
+
+export interface StoredTicket {
+  version: 'TLSv1.3' | 'TLSv1.2';
+  ticket: Uint8Array;
+  lifetime: number;
+  ageAdd: number;
+  nonce: Uint8Array;
+  receivedAt: number;
+  suite: number;
+  /** TLS 1.3: the resumption PSK derived for this ticket (RFC 8446 §4.6.1). */
+  psk?: Uint8Array;
+  maxEarlyData?: number;
+  serverName: string | undefined;
+}
+
+export interface HandshakeContext {
+  readonly config: ResolvedConfig;
+  /** Send one handshake message (raw = header + body) under the current write protection. */
+  sendHandshake(raw: Uint8Array, summary?: Record<string, unknown>): void;
+  /** Send the ChangeCipherSpec record (TLS 1.2 always, TLS 1.3 middlebox compatibility). */
+  sendChangeCipherSpec(): void;
+  setReadProtection(p: RecordProtection, label: string): void;
+  setWriteProtection(p: RecordProtection, label: string): void;
+  /** The version the ServerHello selected (alert rules differ: RFC 8446 §6.2). */
+  setVersion(v: '1.2' | '1.3'): void;
+  /** The plaintext record version after the first ClientHello (RFC 8446 §5.1). */
+  setPlaintextVersion(v: number): void;
+  /** Limit on outgoing plaintext fragments (max_fragment_length / record_size_limit). */
+  setMaxFragment(send: number, receive: number): void;
+  emit(event: TraceEvent): void;
+  /** A key log line (NSS format); no-op unless the user asked for it. */
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
+  /** The handshake is done: application data may flow. */
+  complete(info: HandshakeInfo): void;
+  /** A post-handshake event that counts towards the flood limit (KeyUpdate, ticket...). */
+  noise(what: string): void;
+  storeTicket(t: StoredTicket): void;
+  /** The clock for certificate validity. */
+  readonly now: () => Date;
+}
+
+export interface HandshakeState {
+  /** The state's name for traces (rustls' names: ExpectServerHello, ...). */
+  readonly name: string;
+  /** True once the server's Finished is verified (TLS 1.3 CCS tolerance ends there). */
+  readonly afterServerFinished?: boolean;
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState;
+  /** TLS 1.2: a ChangeCipherSpec from the server moves the state on. Absent: TLS 1.3 rules apply. */
+  handleChangeCipherSpec?(ctx: HandshakeContext): HandshakeState;
+}
+
+/** First line of every `handle`: an unexpected message is unexpected_message by construction. */
+export function expectMessage(msg: HandshakeMessage, ...types: number[]): void {
+  if (!types.includes(msg.type)) {
+    throw new TlsError(
+      'UNEXPECTED_MESSAGE',
+      `expected ${types.map(handshakeTypeName).join(' or ')}, got ${handshakeTypeName(msg.type)}`,
+      { alert: 'unexpected_message', detail: { expected: types.map(handshakeTypeName), got: handshakeTypeName(msg.type) } },
+    );
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Splits the byte stream from the peer into records (RFC 8446 §5.1, RFC 5246 §6.2): the
+ * transport may cut and join records anywhere. Checks the 5-byte header before waiting for a
+ * body, so an oversize length is refused at once with record_overflow instead of buffering
+ * up to 64 KiB and waiting.
+ */
+import { TlsError } from '../errors.js';
+import { isKnownContentType, RECORD_HEADER_LENGTH } from './content-type.js';
+
+export interface RawRecord {
+  type: number;
+  version: number;
+  /** The 5-byte header (the TLS 1.3 AEAD additional data). */
+  header: Uint8Array;
+  fragment: Uint8Array;
+}
+
+export class RecordDeframer {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+
+  /** The largest fragment accepted (set by the record layer: plaintext vs ciphertext limits). */
+  maxFragment = (1 << 14) + 2048;
+
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
+  push(data: Uint8Array): void {
+    if (data.length === 0) return;
+    const have = this.end - this.start;
+    if (this.end + data.length > this.buf.length) {
+      if (have + data.length <= this.buf.length && this.start > 0) {
+        this.buf.copyWithin(0, this.start, this.end);
+      } else {
+        const nb = new Uint8Array(Math.max(have + data.length, this.buf.length * 2, 4096));
+        nb.set(this.buf.subarray(this.start, this.end));
+        this.buf = nb;
+      }
+      this.start = 0;
+      this.end = have;
+    }
+    this.buf.set(data, this.end);
+    this.end += data.length;
+  }
+
+  /**
+   * The next complete record, or null when more bytes are needed. The returned arrays are views
+   * into the internal buffer that stay valid until the next push().
+   */
+  next(): RawRecord | null {
+    const avail = this.end - this.start;
+    if (avail < RECORD_HEADER_LENGTH) {
+      if (avail > 0) this.checkType(this.buf[this.start]!);
+      return null;
+    }
+    const b = this.buf;
+    const s = this.start;
+    const type = b[s]!;
+    this.checkType(type);
+    const version = (b[s + 1]! << 8) | b[s + 2]!;
+    // RFC 8446 §5.1: legacy_record_version; anything that is not 3.x is not TLS at all.
+    if (b[s + 1] !== 3) {
+      throw new TlsError('DECODE_ERROR', `record header has version 0x${version.toString(16)}: the peer is not speaking TLS`, {
+        alert: 'decode_error',
+      });
+    }
+    const length = (b[s + 3]! << 8) | b[s + 4]!;
+    if (length > this.maxFragment) {
+      throw new TlsError('RECORD_OVERFLOW', `record of ${length} bytes exceeds the limit of ${this.maxFragment}`, {
+        alert: 'record_overflow',
+      });
+    }
+    if (avail < RECORD_HEADER_LENGTH + length) return null;
+    const header = b.subarray(s, s + RECORD_HEADER_LENGTH);
+    const fragment = b.subarray(s + RECORD_HEADER_LENGTH, s + RECORD_HEADER_LENGTH + length);
+    this.start += RECORD_HEADER_LENGTH + length;
+    if (this.start === this.end) this.start = this.end = 0;
+    return { type, version, header, fragment };
+  }
+
+  private checkType(type: number): void {
+    // RFC 8446 §5: an unknown content type MUST be answered with unexpected_message.
+    if (!isKnownContentType(type)) {
+      throw new TlsError('UNEXPECTED_MESSAGE', `record of unknown content type ${type}`, { alert: 'unexpected_message' });
+    }
+  }
+}

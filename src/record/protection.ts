@@ -1,0 +1,151 @@
+/**
+ * Record protection: the per-direction keys and sequence numbers (RFC 8446 §5.2-§5.3 for
+ * TLS 1.3; the TLS 1.2 variants live beside this file). A protection object turns one
+ * plaintext fragment into one complete record (header included) and back.
+ */
+import type { Aead } from '../crypto/types.js';
+import { TlsError } from '../errors.js';
+import { ContentType, MAX_CIPHERTEXT_13, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './content-type.js';
+
+export interface OpenedRecord {
+  type: number;
+  plaintext: Uint8Array;
+}
+
+export interface RecordProtection {
+  readonly encrypted: boolean;
+  /** The largest fragment this protection accepts on the wire. */
+  readonly maxFragment: number;
+  /** Bytes added to a plaintext of n bytes (for fragment sizing). */
+  overhead(n: number): number;
+  /** Build one complete record carrying `plaintext` (≤ 2^14) of content `type`. */
+  seal(type: number, plaintext: Uint8Array): Uint8Array;
+  /** Decrypt and authenticate one record; throws a TlsError (bad_record_mac, record_overflow...). */
+  open(header: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord;
+}
+
+function header(type: number, version: number, length: number, out: Uint8Array): void {
+  out[0] = type;
+  out[1] = version >>> 8;
+  out[2] = version & 0xff;
+  out[3] = length >>> 8;
+  out[4] = length & 0xff;
+}
+
+/** No protection (before keys are set): TLSPlaintext. */
+export class NullProtection implements RecordProtection {
+  readonly encrypted = false;
+  readonly maxFragment = MAX_PLAINTEXT;
+  /** legacy_record_version of the records we send: 0x0301 for the first ClientHello, then 0x0303 (RFC 8446 §5.1). */
+  constructor(public version = 0x0303) {}
+  overhead(): number {
+    return 0;
+  }
+  seal(type: number, plaintext: Uint8Array): Uint8Array {
+    const out = new Uint8Array(RECORD_HEADER_LENGTH + plaintext.length);
+    header(type, this.version, plaintext.length, out);
+    out.set(plaintext, RECORD_HEADER_LENGTH);
+    return out;
+  }
+  open(_header: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord {
+    return { type, plaintext: fragment };
+  }
+}
+
+/** The per-record nonce: the IV XORed with the 64-bit sequence number, left-padded (RFC 8446 §5.3). */
+export function xorNonce(iv: Uint8Array, seq: bigint, out: Uint8Array): Uint8Array {
+  out.set(iv);
+  let s = seq;
+  for (let i = out.length - 1; i >= out.length - 8; i--) {
+    out[i]! ^= Number(s & 0xffn);
+    s >>= 8n;
+  }
+  return out;
+}
+
+/** RFC 8446 §5.5: the sequence number must not wrap; we stop long before. */
+const SEQ_LIMIT = (1n << 64n) - 1n;
+
+/** TLS 1.3 AEAD protection (RFC 8446 §5.2). */
+export class Tls13Protection implements RecordProtection {
+  readonly encrypted = true;
+  readonly maxFragment = MAX_CIPHERTEXT_13;
+  private seq = 0n;
+  private readonly nonce: Uint8Array;
+
+  constructor(
+    private readonly aead: Aead,
+    private readonly iv: Uint8Array,
+    /** Pad inner plaintexts to a multiple of this many bytes (0: no padding). RFC 8446 §5.4. */
+    private readonly padTo = 0,
+  ) {
+    this.nonce = new Uint8Array(iv.length);
+  }
+
+  get sequenceNumber(): bigint {
+    return this.seq;
+  }
+
+  overhead(n: number): number {
+    return 1 + this.padding(n + 1) + this.aead.tagLength;
+  }
+
+  private padding(innerLen: number): number {
+    if (this.padTo <= 0) return 0;
+    const r = innerLen % this.padTo;
+    return r === 0 ? 0 : Math.min(this.padTo - r, MAX_PLAINTEXT + 1 - innerLen);
+  }
+
+  private nextNonce(): Uint8Array {
+    if (this.seq >= SEQ_LIMIT) throw new TlsError('INTERNAL', 'record sequence number exhausted', { alert: 'internal_error' });
+    const n = xorNonce(this.iv, this.seq, this.nonce);
+    this.seq++;
+    return n;
+  }
+
+  seal(type: number, plaintext: Uint8Array): Uint8Array {
+    // TLSInnerPlaintext: content || ContentType type || uint8 zeros[length_of_padding]
+    const pad = this.padding(plaintext.length + 1);
+    const inner = new Uint8Array(plaintext.length + 1 + pad);
+    inner.set(plaintext);
+    inner[plaintext.length] = type;
+    const ctLen = inner.length + this.aead.tagLength;
+    const aad = new Uint8Array(RECORD_HEADER_LENGTH);
+    // opaque_type = application_data, legacy_record_version = 0x0303
+    header(ContentType.application_data, 0x0303, ctLen, aad);
+    const ct = this.aead.seal(this.nextNonce(), aad, inner);
+    const out = new Uint8Array(RECORD_HEADER_LENGTH + ct.length);
+    out.set(aad);
+    out.set(ct, RECORD_HEADER_LENGTH);
+    return out;
+  }
+
+  open(hdr: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord {
+    // RFC 8446 §5.2: protected records carry opaque_type application_data.
+    if (type !== ContentType.application_data) {
+      throw new TlsError('UNEXPECTED_MESSAGE', `unencrypted record of type ${type} after encryption started`, {
+        alert: 'unexpected_message',
+      });
+    }
+    if (fragment.length > MAX_CIPHERTEXT_13) {
+      throw new TlsError('RECORD_OVERFLOW', `encrypted record of ${fragment.length} bytes exceeds 2^14+256`, { alert: 'record_overflow' });
+    }
+    const inner = this.aead.open(this.nextNonce(), hdr, fragment);
+    if (inner === null) {
+      throw new TlsError('BAD_RECORD_MAC', 'record failed authentication (wrong key, tampering or corruption)', {
+        alert: 'bad_record_mac',
+      });
+    }
+    // Strip the zero padding; the last non-zero byte is the real content type.
+    let i = inner.length - 1;
+    while (i >= 0 && inner[i] === 0) i--;
+    if (i < 0) {
+      throw new TlsError('UNEXPECTED_MESSAGE', 'encrypted record has no non-zero content type', { alert: 'unexpected_message' });
+    }
+    // RFC 8446 §5.4: TLSInnerPlaintext length over 2^14 + 1 is record_overflow.
+    if (inner.length > MAX_PLAINTEXT + 1 || i > MAX_PLAINTEXT) {
+      throw new TlsError('RECORD_OVERFLOW', `decrypted record of ${i} bytes exceeds 2^14`, { alert: 'record_overflow' });
+    }
+    return { type: inner[i]!, plaintext: inner.subarray(0, i) };
+  }
+}
