@@ -12,6 +12,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { tlsError } from '../errors.js';
 import { FFDHE2048_P_HEX, FFDHE3072_P_HEX, FFDHE4096_P_HEX } from './ffdhe-primes.js';
+import { bigIntToBytes, bytesToBigInt, modPow } from './bigint.js';
 import { secureRandom, type RandomSource } from './random.js';
 import type { NamedCurve } from './types.js';
 
@@ -80,35 +81,6 @@ const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 
 function illegal(what: string) {
   return tlsError('ILLEGAL_PARAMETER', what, { alert: 'illegal_parameter' });
-}
-
-// ---- big-endian integers ----
-
-export function bytesToBigInt(b: Uint8Array): bigint {
-  let hex = '';
-  for (let i = 0; i < b.length; i++) hex += b[i]!.toString(16).padStart(2, '0');
-  return hex === '' ? 0n : BigInt('0x' + hex);
-}
-
-/** Big-endian, left-padded to `len` bytes. */
-export function bigIntToBytes(x: bigint, len: number): Uint8Array {
-  const hex = x.toString(16).padStart(len * 2, '0');
-  if (hex.length > len * 2) throw new RangeError('integer too large');
-  const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
-}
-
-export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
-  let result = 1n;
-  let b = base % m;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return result;
 }
 
 const byteLen = (p: bigint) => Math.ceil(p.toString(16).length / 2);
