@@ -94,7 +94,9 @@ describe('RSA vs node:crypto', () => {
   });
 
   it('id-RSASSA-PSS key with parameters: parsed, restricted to PSS with its hash', () => {
-    const kp = nodeCrypto.generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384', saltLength: 48 });
+    // @types/node types saltLength as a string; node wants a number.
+    const opts = { modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384', saltLength: 48 };
+    const kp = nodeCrypto.generateKeyPairSync('rsa-pss', opts as unknown as nodeCrypto.RSAPSSKeyPairKeyObjectOptions);
     const pub = spkiOf(kp.publicKey);
     expect(pub.kind === 'rsa' && pub.pss).toEqual({ restricted: true, params: { hash: 'sha384', mgfHash: 'sha384', saltLength: 48 } });
     const sig = new Uint8Array(nodeCrypto.sign('sha384', MSG, { key: kp.privateKey, saltLength: 48 }));
