@@ -124,7 +124,8 @@ export async function attachStreams(
           return;
         }
         if (driver.state === 'closed') return;
-        if (!driver.receive(value) && driver.state !== 'closed') {
+        const more = driver.receive(value);
+        if (!more && (driver.state as string) !== 'closed') {
           await new Promise<void>((resolve) => {
             wakeReader = resolve;
           });

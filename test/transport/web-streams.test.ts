@@ -1,0 +1,122 @@
+/**
+ * The Web Streams adapter over an in-memory stream pair, with the toy FakeEngine
+ * (fake-engine.ts) in place of ClientConnection.
+ */
+import { describe, expect, it } from 'vitest';
+import { TlsError } from '../../src/errors.js';
+import { attachStreams } from '../../src/transport/web-streams.js';
+import { FakeEngine } from './fake-engine.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A client-side {readable, writable} and the server's ends of the same pipes. */
+function pipePair() {
+  const c2s = new TransformStream<Uint8Array, Uint8Array>();
+  const s2c = new TransformStream<Uint8Array, Uint8Array>();
+  return {
+    client: { readable: s2c.readable, writable: c2s.writable },
+    serverIn: c2s.readable.getReader(),
+    serverOut: s2c.writable.getWriter(),
+  };
+}
+
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, marker: string): Promise<string> {
+  let text = '';
+  while (!text.includes(marker)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += dec.decode(value);
+  }
+  return text;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = '';
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) text += dec.decode(chunk);
+  return text;
+}
+
+describe('connectStreams adapter (fake engine)', () => {
+  it('handshakes, exchanges data and closes both ways', async () => {
+    const p = pipePair();
+    const pending = attachStreams(new FakeEngine(), p.client);
+    expect(await readUntil(p.serverIn, 'HELLO\n')).toBe('HELLO\n');
+    await p.serverOut.write(enc.encode('OK\nhi '));
+    const tls = await pending;
+    expect(tls.info.protocol).toBe('TLSv1.3');
+    const w = tls.writable.getWriter();
+    // write() resolves once the transport took the record (backpressure): read it first.
+    const wrote = w.write(enc.encode('ping\n'));
+    expect(await readUntil(p.serverIn, 'ping\n')).toBe('ping\n');
+    await wrote;
+    const text = readAll(tls.readable);
+    await p.serverOut.write(enc.encode('there\nBYE\n'));
+    expect(await text).toBe('hi there\n');
+    const closed = tls.close();
+    expect(await readUntil(p.serverIn, 'BYE\n')).toBe('BYE\n');
+    expect((await p.serverIn.read()).done).toBe(true);
+    await closed;
+  });
+
+  it('rejects with the engine error after flushing the alert', async () => {
+    const p = pipePair();
+    const pending = attachStreams(new FakeEngine(), p.client);
+    await readUntil(p.serverIn, 'HELLO\n');
+    await p.serverOut.write(enc.encode('FAIL\n'));
+    const err = (await pending.catch((e: unknown) => e)) as TlsError;
+    expect(err.code).toBe('HANDSHAKE_FAILURE');
+    expect(await readUntil(p.serverIn, 'ALERT\n')).toBe('ALERT\n');
+    expect((await p.serverIn.read()).done).toBe(true);
+  });
+
+  it('rejects with TIMEOUT when the peer stays silent', async () => {
+    const p = pipePair();
+    const err = (await attachStreams(new FakeEngine(), p.client, { timeout: 100 }).catch((e: unknown) => e)) as TlsError;
+    expect(err).toBeInstanceOf(TlsError);
+    expect(err.code).toBe('TIMEOUT');
+  });
+
+  it('rejects with CONNECTION_CLOSED when the transport ends mid-handshake', async () => {
+    const p = pipePair();
+    const pending = attachStreams(new FakeEngine(), p.client);
+    await readUntil(p.serverIn, 'HELLO\n');
+    await p.serverOut.close();
+    expect(((await pending.catch((e: unknown) => e)) as TlsError).code).toBe('CONNECTION_CLOSED');
+  });
+
+  it('rejects with SOCKET_ERROR when the transport errors', async () => {
+    const p = pipePair();
+    const pending = attachStreams(new FakeEngine(), p.client);
+    await readUntil(p.serverIn, 'HELLO\n');
+    await p.serverOut.abort(new Error('bridge went away'));
+    const err = (await pending.catch((e: unknown) => e)) as TlsError;
+    expect(err.code).toBe('SOCKET_ERROR');
+    expect(err.explanation).toMatch(/bridge went away/);
+  });
+
+  it('stops reading the transport while the application readable is full', async () => {
+    const p = pipePair();
+    const engine = new FakeEngine();
+    const pending = attachStreams(engine, p.client);
+    await readUntil(p.serverIn, 'HELLO\n');
+    await p.serverOut.write(enc.encode('OK\n'));
+    const tls = await pending;
+    // Write 50 chunks without reading on the client side; the server's writes must stall.
+    const chunk = enc.encode('y'.repeat(1000));
+    let written = 0;
+    const writer = (async () => {
+      for (let i = 0; i < 50; i++) {
+        await p.serverOut.write(chunk);
+        written++;
+      }
+      await p.serverOut.write(enc.encode('BYE\n'));
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(written).toBeLessThan(50);
+    const fedWhilePaused = engine.fed;
+    expect(fedWhilePaused).toBeLessThan(3 + 50 * 1000);
+    expect((await readAll(tls.readable)).length).toBe(50 * 1000);
+    await writer;
+  });
+});
