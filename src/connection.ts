@@ -128,7 +128,7 @@ export class ClientConnection {
       return;
     }
     try {
-      this.records.encode(ContentType.application_data, data, this.out);
+      this.send(ContentType.application_data, data);
     } catch (e) {
       throw this.fail(e);
     }
@@ -296,10 +296,22 @@ export class ClientConnection {
 
   // ---------------------------------------------------------------- output
 
+  /** Fragment, protect and queue `data`; report each record to observers. */
+  private send(type: number, data: Uint8Array, plain = false): void {
+    const first = this.out.length;
+    if (plain) this.records.encodePlain(type, data, this.out);
+    else this.records.encode(type, data, this.out);
+    if (!this.emitFn) return;
+    const encrypted = !plain && this.records.writeEncrypted;
+    for (let i = first; i < this.out.length; i++) {
+      this.emit({ type: 'record', direction: 'sent', contentType: contentTypeName(type), length: this.out[i]!.length, encrypted });
+    }
+  }
+
   private sendAlert(level: 1 | 2, desc: number): void {
     this.emit({ type: 'alert', direction: 'sent', level: level === 1 ? 'warning' : 'fatal', description: alertName(desc) });
     try {
-      this.records.encode(ContentType.alert, Uint8Array.of(level, desc), this.out);
+      this.send(ContentType.alert, Uint8Array.of(level, desc));
     } catch {
       // Sealing an alert can only fail when the sequence number is exhausted: nothing to send.
     }
@@ -335,11 +347,11 @@ export class ClientConnection {
       now: cfg.options.now ?? (() => new Date()),
       sendHandshake(raw, summary) {
         self.emit({ type: 'message', direction: 'sent', name: handshakeTypeName(raw[0]!), length: raw.length, summary: summary ?? {} });
-        self.records.encode(ContentType.handshake, raw, self.out);
+        self.send(ContentType.handshake, raw);
       },
       sendChangeCipherSpec() {
         self.emit({ type: 'message', direction: 'sent', name: 'change_cipher_spec', length: 1, summary: {} });
-        self.records.encodePlain(ContentType.change_cipher_spec, Uint8Array.of(1), self.out);
+        self.send(ContentType.change_cipher_spec, Uint8Array.of(1), true);
       },
       setReadProtection(p: RecordProtection, label: string) {
         if (self.joiner.hasPartial()) {
@@ -381,11 +393,14 @@ export class ClientConnection {
         self._handshakeComplete = true;
         self.noiseInARow = 0;
         self.emit({ type: 'handshake-complete', info });
-        for (const w of self.pendingWrites) self.records.encode(ContentType.application_data, w, self.out);
+        for (const w of self.pendingWrites) self.send(ContentType.application_data, w);
         self.pendingWrites.length = 0;
       },
       noise(what: string) {
         self.noise(what);
+      },
+      sendWarningAlert(description: number) {
+        self.sendAlert(1, description);
       },
       storeTicket(t: StoredTicket) {
         self.tickets.push(t);
