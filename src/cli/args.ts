@@ -1,0 +1,246 @@
+/**
+ * Command-line parsing: argv → a command description. Pure and cheap (imports nothing heavy):
+ * `puretls --help` runs only this file, usage.ts and main.ts.
+ *
+ * Every mistake is a TlsError 'BAD_CONFIG' (exit 2), raised before any byte is sent.
+ */
+import { TlsError } from '../errors.js';
+import type { DebugLevel, TlsVersionName, VerifyMode } from '../types.js';
+
+export interface ConnectArgs {
+  host: string;
+  port: number;
+  /** --servername; undefined: HOST (the core skips SNI for IP addresses). */
+  servername: string | undefined;
+  caFiles: string[];
+  verify: VerifyMode;
+  ignore: string[];
+  minVersion: TlsVersionName | undefined;
+  maxVersion: TlsVersionName | undefined;
+  ciphers: string[] | undefined;
+  groups: string[] | undefined;
+  sigalgs: string[] | undefined;
+  alpn: string[] | undefined;
+  timeout: number | undefined;
+  debug: DebugLevel;
+  quiet: boolean;
+  keylogFile: string | undefined;
+  /** --send TEXT with escapes interpreted; undefined: pipe stdin. */
+  send: string | undefined;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'connect'; args: ConnectArgs }
+  | { kind: 'demo' };
+
+const badConfig = (msg: string): TlsError => new TlsError('BAD_CONFIG', msg);
+
+const DEBUG_LEVELS: readonly DebugLevel[] = ['none', 'error', 'state', 'info', 'verbose'];
+const VERIFY_MODES: readonly VerifyMode[] = ['none', 'optional', 'required'];
+const VERSIONS: readonly TlsVersionName[] = ['1.2', '1.3'];
+
+/** Options of `connect` that take a value. */
+const VALUE_OPTIONS = new Set([
+  '--ca',
+  '--verify',
+  '--servername',
+  '--min-version',
+  '--max-version',
+  '--ciphers',
+  '--groups',
+  '--sigalgs',
+  '--timeout',
+  '--debug',
+  '--ignore',
+  '--alpn',
+  '--keylog',
+  '--send',
+]);
+const FLAG_OPTIONS = new Set(['--quiet']);
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
+  if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' };
+  if (first === 'connect') return { kind: 'connect', args: parseConnect(rest) };
+  if (first === 'demo') {
+    if (rest.length > 0) throw badConfig(`demo takes no arguments (got "${rest[0]}")`);
+    return { kind: 'demo' };
+  }
+  if (first.startsWith('-')) throw badConfig(`unknown option ${first} (see puretls --help)`);
+  throw badConfig(`unknown command "${first}" (commands: connect, demo, help)`);
+}
+
+/** Split `--name=value` / `--name value` pairs; checks names against the allowed sets. */
+function* options(
+  argv: readonly string[],
+  values: ReadonlySet<string>,
+  flags: ReadonlySet<string>,
+  positional: (arg: string) => void,
+): Generator<[string, string | undefined]> {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      for (const p of argv.slice(i + 1)) positional(p);
+      return;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (flags.has(name)) {
+      if (eq > 0) throw badConfig(`option ${name} takes no value`);
+      yield [name, undefined];
+    } else if (values.has(name)) {
+      let value: string | undefined;
+      if (eq > 0) value = arg.slice(eq + 1);
+      else if (i + 1 < argv.length) value = argv[++i];
+      if (value === undefined) throw badConfig(`option ${name} needs a value`);
+      yield [name, value];
+    } else {
+      throw badConfig(`unknown option ${name} (see puretls --help)`);
+    }
+  }
+}
+
+function parseConnect(argv: readonly string[]): ConnectArgs {
+  const positionals: string[] = [];
+  const a: Omit<ConnectArgs, 'host' | 'port'> = {
+    servername: undefined,
+    caFiles: [],
+    verify: 'required',
+    ignore: [],
+    minVersion: undefined,
+    maxVersion: undefined,
+    ciphers: undefined,
+    groups: undefined,
+    sigalgs: undefined,
+    alpn: undefined,
+    timeout: undefined,
+    debug: 'none',
+    quiet: false,
+    keylogFile: undefined,
+    send: undefined,
+  };
+  for (const [name, v] of options(argv, VALUE_OPTIONS, FLAG_OPTIONS, (p) => positionals.push(p))) {
+    const value = v!;
+    switch (name) {
+      case '--ca':
+        if (value === '') throw badConfig('--ca needs a file name');
+        a.caFiles.push(value);
+        break;
+      case '--verify':
+        a.verify = oneOf(name, value, VERIFY_MODES);
+        break;
+      case '--servername':
+        if (value === '') throw badConfig('--servername needs a name');
+        a.servername = value;
+        break;
+      case '--min-version':
+        a.minVersion = oneOf(name, value, VERSIONS);
+        break;
+      case '--max-version':
+        a.maxVersion = oneOf(name, value, VERSIONS);
+        break;
+      case '--ciphers':
+        a.ciphers = list(name, value);
+        break;
+      case '--groups':
+        a.groups = list(name, value);
+        break;
+      case '--sigalgs':
+        a.sigalgs = list(name, value);
+        break;
+      case '--alpn':
+        a.alpn = list(name, value);
+        break;
+      case '--ignore':
+        a.ignore.push(...list(name, value));
+        break;
+      case '--timeout':
+        if (!/^\d+$/.test(value) || Number(value) <= 0) throw badConfig(`--timeout needs a positive number of milliseconds, not "${value}"`);
+        a.timeout = Number(value);
+        break;
+      case '--debug':
+        a.debug = oneOf(name, value, DEBUG_LEVELS);
+        break;
+      case '--quiet':
+        a.quiet = true;
+        break;
+      case '--keylog':
+        if (value === '') throw badConfig('--keylog needs a file name');
+        a.keylogFile = value;
+        break;
+      case '--send':
+        a.send = unescape(value);
+        break;
+    }
+  }
+  if (positionals.length === 0) throw badConfig('connect needs HOST:PORT');
+  if (positionals.length > 1) throw badConfig(`unexpected argument "${positionals[1]}"`);
+  const { host, port } = parseHostPort(positionals[0]!);
+  if (a.minVersion && a.maxVersion && a.minVersion > a.maxVersion) {
+    throw badConfig(`--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
+  }
+  return { host, port, ...a };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw badConfig(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function list(name: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw badConfig(`${name} needs a comma-separated list`);
+  return items;
+}
+
+/** HOST:PORT, [IPv6]:PORT. */
+export function parseHostPort(s: string): { host: string; port: number } {
+  let host: string;
+  let portText: string;
+  const m6 = /^\[([0-9A-Fa-f:.]+(?:%[\w.-]+)?)\]:(.*)$/.exec(s);
+  if (m6) {
+    host = m6[1]!;
+    portText = m6[2]!;
+  } else {
+    const i = s.lastIndexOf(':');
+    if (i <= 0) throw badConfig(`expected HOST:PORT, got "${s}"`);
+    host = s.slice(0, i);
+    portText = s.slice(i + 1);
+    if (host.includes(':')) throw badConfig(`write an IPv6 address in brackets: [${host}]:${portText}`);
+  }
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw badConfig(`bad port "${portText}" in "${s}" (1-65535)`);
+  }
+  if (!/^[A-Za-z0-9._%:-]+$/.test(host)) throw badConfig(`bad host "${host}"`);
+  return { host, port: Number(portText) };
+}
+
+/** `--send` escapes: \r \n \t \\ \0 \xHH. */
+export function unescape(s: string): string {
+  return s.replace(/\\(x[0-9A-Fa-f]{2}|.)/gs, (_m, e: string) => {
+    switch (e[0]) {
+      case 'r':
+        return '\r';
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case '0':
+        return '\0';
+      case '\\':
+        return '\\';
+      case 'x':
+        if (e.length === 3) return String.fromCharCode(parseInt(e.slice(1), 16));
+        return '\\x';
+      default:
+        return '\\' + e;
+    }
+  });
+}

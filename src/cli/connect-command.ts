@@ -1,0 +1,90 @@
+/**
+ * `puretls connect HOST:PORT`: handshake, one summary line on stderr, then send `--send` (or
+ * pipe stdin) and copy every received application byte to stdout until the peer closes.
+ * It uses the public `puretls/node` connect() like any user would.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { TlsError } from '../errors.js';
+import type { ClientOptions, TraceEvent } from '../types.js';
+import type { ConnectArgs } from './args.js';
+import { reportError, type CliIO } from './main.js';
+import { handshakeLine, shows, traceLine } from './print.js';
+
+function readCaFiles(files: readonly string[]): Uint8Array[] {
+  return files.map((f) => {
+    try {
+      return readFileSync(f);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new TlsError('BAD_CONFIG', `cannot read --ca file ${f}: ${why}`);
+    }
+  });
+}
+
+/** The keylog file: created (mode 0600) or appended to, one line per secret. */
+function keyLogWriter(file: string): (line: string) => void {
+  try {
+    appendFileSync(file, '', { mode: 0o600 });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new TlsError('BAD_CONFIG', `cannot write --keylog file ${file}: ${why}`);
+  }
+  return (line) => appendFileSync(file, line.endsWith('\n') ? line : line + '\n');
+}
+
+export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
+  const opts: ClientOptions = {
+    host: args.host,
+    port: args.port,
+    verify: args.verify,
+  };
+  if (args.servername !== undefined) opts.servername = args.servername;
+  if (args.caFiles.length > 0) opts.ca = readCaFiles(args.caFiles);
+  if (args.ignore.length > 0) opts.ignore = args.ignore;
+  if (args.minVersion) opts.minVersion = args.minVersion;
+  if (args.maxVersion) opts.maxVersion = args.maxVersion;
+  if (args.ciphers) opts.ciphers = args.ciphers;
+  if (args.groups) opts.groups = args.groups;
+  if (args.sigalgs) opts.sigalgs = args.sigalgs;
+  if (args.alpn) opts.alpn = args.alpn;
+  if (args.timeout !== undefined) opts.timeout = args.timeout;
+  if (args.keylogFile !== undefined) opts.keyLog = keyLogWriter(args.keylogFile);
+  if (args.debug !== 'none') {
+    const level = args.debug;
+    opts.onEvent = (e: TraceEvent) => {
+      if (shows(level, e)) io.stderr.write(traceLine(e) + '\n');
+    };
+  }
+  return opts;
+}
+
+export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> {
+  const options = clientOptions(args, io);
+  const { connect } = await import('../transport/node.js');
+  const socket = await connect({ ...options, host: args.host, port: args.port });
+  if (!args.quiet) io.stderr.write(handshakeLine(socket.info!) + '\n');
+
+  const stdin = args.send === undefined ? io.stdin : undefined;
+  const finished = new Promise<number>((resolve) => {
+    let failed: unknown;
+    socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
+    socket.on('error', (e) => {
+      failed = e;
+    });
+    socket.on('close', () => {
+      stdin?.unpipe(socket);
+      resolve(failed === undefined ? 0 : reportError(io, failed));
+    });
+  });
+
+  if (args.send !== undefined) {
+    if (args.send.length > 0) socket.write(args.send);
+  } else if (stdin) {
+    // Stdin's end does not close the connection: the server decides when the exchange is over.
+    stdin.pipe(socket, { end: false });
+  }
+  const code = await finished;
+  // Let the last bytes reach stdout before main() returns and the launcher exits.
+  await new Promise<void>((r) => io.stdout.write('', () => r()));
+  return code;
+}

@@ -1,0 +1,90 @@
+/**
+ * The CLI entry: `main(argv, io?)` → exit code. bin/puretls.js calls it with process.argv;
+ * tests call it in-process with their own streams.
+ *
+ * Cold start: this file imports only the argument parser and the error type. The commands are
+ * loaded with `await import()` when used, so `puretls --help` never loads noble, pkijs or
+ * node:tls.
+ */
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { TlsError } from '../errors.js';
+import { parseArgs } from './args.js';
+import { USAGE } from './usage.js';
+
+/** Something to write text or bytes to (process.stdout, a PassThrough in tests). */
+export interface OutputLike {
+  write(chunk: string | Uint8Array, cb?: (err?: Error | null) => void): boolean;
+}
+
+export interface CliIO {
+  stdout: OutputLike;
+  stderr: OutputLike;
+  /** Read lazily: touching process.stdin opens it. */
+  stdin: Readable;
+}
+
+function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+  };
+}
+
+/** Exit codes: 0 ok, 1 a TLS or network error, 2 a usage error (BAD_CONFIG). */
+export function exitCodeFor(err: TlsError): number {
+  return err.code === 'BAD_CONFIG' ? 2 : 1;
+}
+
+/** `error: CODE: explanation` on stderr; returns the exit code. */
+export function reportError(io: CliIO, e: unknown): number {
+  if (e instanceof TlsError) {
+    io.stderr.write(`error: ${e.code}: ${e.explanation}\n`);
+    return exitCodeFor(e);
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  io.stderr.write(`error: INTERNAL: ${msg}\n`);
+  return 1;
+}
+
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  try {
+    const cmd = parseArgs(argv);
+    switch (cmd.kind) {
+      case 'help':
+        io.stdout.write(USAGE);
+        return 0;
+      case 'version':
+        io.stdout.write(`puretls ${version()}\n`);
+        return 0;
+      case 'connect': {
+        const { runConnect } = await import('./connect-command.js');
+        return await runConnect(cmd.args, io);
+      }
+      case 'demo': {
+        const { runDemo } = await import('./demo.js');
+        return await runDemo(io);
+      }
+    }
+  } catch (e) {
+    return reportError(io, e);
+  }
+}
+
+/** The version in package.json (found by walking up from this file: src/cli or dist/src/cli). */
+function version(): string {
+  let dir = new URL('.', import.meta.url);
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'puretls' && pkg.version) return pkg.version;
+    } catch {
+      // not here: go up
+    }
+    dir = new URL('..', dir);
+  }
+  return 'unknown';
+}

@@ -1,0 +1,110 @@
+/**
+ * The demo's storyteller: turns trace events into a handshake a learner can follow, one section
+ * per message in the shape of RFC 8446 Figure 1: `ClientHello →`, `← ServerHello`,
+ * `← {EncryptedExtensions}` (braces: protected by handshake or application traffic keys).
+ * Secrets are shortened to their first 8 bytes: enough to recognise, not to use.
+ */
+import type { TraceEvent } from '../types.js';
+import { shortHex, valueText } from './print.js';
+
+const HEX = /^[0-9a-f]{34,}$/i;
+
+/** client_hello → ClientHello */
+export function messageTitle(name: string): string {
+  return name
+    .split('_')
+    .map((w) => (w.length > 0 ? w[0]!.toUpperCase() + w.slice(1) : w))
+    .join('');
+}
+
+function fieldValue(v: unknown): string {
+  if (typeof v === 'string' && HEX.test(v)) return `${v.slice(0, 16)}…`;
+  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.map(fieldValue).join(', ');
+  if (v instanceof Uint8Array) return shortHex(v);
+  return valueText(v);
+}
+
+/** Words for the keys' origins, by secret name. */
+const KEY_NOTES: Record<string, string> = {
+  early_secret: 'start of the key schedule (no pre-shared key)',
+  handshake_secret: 'mixes in the (EC)DHE shared secret: only the two ends can compute it',
+  client_handshake_traffic_secret: 'protects our handshake messages',
+  server_handshake_traffic_secret: "protects the server's handshake messages",
+  master_secret: 'root of the application keys',
+  client_application_traffic_secret_0: 'protects the data we send',
+  server_application_traffic_secret_0: 'protects the data the server sends',
+  exporter_master_secret: 'for keying material exporters (RFC 5705)',
+  resumption_master_secret: 'for session tickets / resumption',
+};
+
+export class Narrator {
+  private readEncrypted = false;
+  private writeEncrypted = false;
+
+  constructor(private readonly out: (line: string) => void) {}
+
+  private header(direction: 'sent' | 'received', title: string, encrypted: boolean, note = ''): void {
+    const t = encrypted ? `{${title}}` : title;
+    this.out('');
+    this.out(direction === 'sent' ? `${t} →${note}` : `← ${t}${note}`);
+  }
+
+  event(e: TraceEvent): void {
+    switch (e.type) {
+      case 'message': {
+        const encrypted = e.direction === 'sent' ? this.writeEncrypted : this.readEncrypted;
+        if (e.name === 'change_cipher_spec') {
+          this.header(e.direction, 'ChangeCipherSpec', false, '   (middlebox compatibility, RFC 8446 D.4: a no-op)');
+          return;
+        }
+        this.header(e.direction, messageTitle(e.name), encrypted, `   ${e.length} bytes`);
+        for (const [k, v] of Object.entries(e.summary)) this.out(`    ${k.padEnd(20)} ${fieldValue(v)}`);
+        return;
+      }
+      case 'check':
+        this.out(`    ${e.ok ? '✓' : '✗'} ${e.what}${e.detail ? ` — ${e.detail}` : ''}`);
+        return;
+      case 'key': {
+        if (e.secret) {
+          const note = KEY_NOTES[e.label];
+          this.out(`    key ${e.label} = ${shortHex(e.secret)}`);
+          this.out(`        from ${e.from}${note ? `\n        (${note})` : ''}`);
+          return;
+        }
+        // Protection changes: "read key: <secret>" / "write key: <secret>".
+        if (e.label.startsWith('read key')) {
+          this.readEncrypted = true;
+          this.out(`    ⇒ the server's records are decrypted from now on with keys from ${e.from}`);
+        } else if (e.label.startsWith('write key')) {
+          this.writeEncrypted = true;
+          this.out(`    ⇒ our records are encrypted from now on with keys from ${e.from}`);
+        }
+        return;
+      }
+      case 'alert':
+        this.header(e.direction, `Alert ${e.level} ${e.description}`, e.direction === 'sent' ? this.writeEncrypted : this.readEncrypted);
+        return;
+      case 'session-ticket':
+        this.out(`    a session ticket for later resumption: ${e.ticketLength} bytes, valid ${e.lifetime} s`);
+        return;
+      case 'key-update':
+        this.out(`    KeyUpdate ${e.direction}${e.updateRequested ? ' (update requested)' : ''}`);
+        return;
+      case 'error':
+        this.out(`    ✗ ${e.error.code}: ${e.error.explanation}`);
+        return;
+      case 'state':
+      case 'record':
+      case 'handshake-complete':
+      case 'closed':
+        return;
+    }
+  }
+
+  /** Application data, shown as text (one header per chunk). */
+  data(direction: 'sent' | 'received', bytes: Uint8Array): void {
+    this.header(direction, 'ApplicationData', true, `   ${bytes.length} bytes`);
+    const text = new TextDecoder().decode(bytes);
+    for (const line of text.replace(/\r?\n$/, '').split(/\r?\n/)) this.out(`    | ${line}`);
+  }
+}

@@ -1,0 +1,36 @@
+/** The help text (kept apart so `puretls --help` loads nothing else). */
+export const USAGE = `puretls: a TLS 1.2/1.3 client in TypeScript, with an observable handshake
+
+Usage:
+  puretls connect HOST:PORT [options]   handshake, send --send TEXT (or stdin), print what the
+                                        server sends until it closes
+  puretls demo [--debug LEVEL]          start a local node:tls server with a throw-away CA,
+                                        connect to it and explain the handshake step by step
+  puretls help | --help                 this text
+  puretls --version                     the version
+
+Options of connect:
+  --ca FILE              trust anchors (PEM or DER); repeatable
+  --verify MODE          none | optional | required (default required); optional reports
+                         certificate failures in verify= and goes on
+  --servername NAME      SNI and the name to verify (default HOST; for an IP address the IP is
+                         verified and no SNI is sent)
+  --ignore FLAG,...      certificate failure flags to accept (e.g. EXPIRED)
+  --min-version V        1.2 | 1.3
+  --max-version V        1.2 | 1.3
+  --ciphers LIST         cipher suites, IANA names, comma-separated, in preference order
+  --groups LIST          named groups (x25519, secp256r1, ...)
+  --sigalgs LIST         signature schemes (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)
+  --alpn LIST            ALPN protocols (h2,http/1.1)
+  --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);
+                         without it, stdin is sent
+  --timeout MS           give up on a handshake that takes longer
+  --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!
+  --debug LEVEL          none | error | state | info | verbose (verbose prints secrets)
+  --quiet                no handshake summary line
+
+Output: the received application data on stdout; on stderr one line
+  handshake: protocol=TLSv1.3 cipher=... group=... sigalg=... alpn=... resumed=no verify=ok
+and, on failure, "error: CODE: explanation". Exit status: 0 ok, 1 TLS or network error,
+2 usage error (BAD_CONFIG).
+`;
