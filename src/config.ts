@@ -86,6 +86,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   }
 
   const sigSchemes = resolveSigSchemes(options.sigalgs);
+  if (!versions.has('1.2') && !sigSchemes.some((s) => s.tls13)) {
+    throw badConfig('sigalgs: none of the signature schemes may sign a TLS 1.3 handshake (rsa_pkcs1_* and *_sha1 are for certificates only)');
+  }
 
   const verify = options.verify ?? 'required';
   if (!VERIFY_MODES.includes(verify)) throw badConfig(`verify: expected none, optional or required, got ${JSON.stringify(verify)}`);

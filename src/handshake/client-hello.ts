@@ -14,6 +14,7 @@ import {
   encodeSupportedGroups,
   encodeEcPointFormats,
   encodeSignatureAlgorithms,
+  encodeSignatureAlgorithmsCert,
   encodeSupportedVersionsClient,
   encodeKeyShareClientHello,
   encodeCookie,
@@ -48,8 +49,13 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
   // Groups: TLS 1.3 may use every enabled group; TLS 1.2 ECDHE only curves (+ ffdhe for DHE suites, RFC 7919).
   exts.push(ext(ExtensionType.supported_groups, encodeSupportedGroups(config.groups.map((g) => g.code))));
   if (has12) exts.push(ext(ExtensionType.ec_point_formats, encodeEcPointFormats()));
-  const schemes = config.sigSchemes;
+  // RFC 8446 §4.2.3: signature_algorithms lists what may sign handshake messages (rsa_pkcs1_*
+  // only when TLS 1.2 may be negotiated); signature_algorithms_cert what may sign certificates.
+  const schemes = has12 ? config.sigSchemes : config.sigSchemes.filter((s) => s.tls13);
   exts.push(ext(ExtensionType.signature_algorithms, encodeSignatureAlgorithms(schemes.map((s) => s.code))));
+  if (has13) {
+    exts.push(ext(ExtensionType.signature_algorithms_cert, encodeSignatureAlgorithmsCert(config.sigSchemes.map((s) => s.code))));
+  }
   if (config.alpn.length > 0) exts.push(ext(ExtensionType.alpn, encodeAlpn(config.alpn)));
   if (has12) {
     exts.push(ext(ExtensionType.extended_master_secret, encodeExtendedMasterSecret()));
