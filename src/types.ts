@@ -85,6 +85,10 @@ export interface HandshakeInfo {
   helloRetry: boolean;
   verify: VerifyReport;
   serverName: string | undefined;
+  /** TLS 1.2: the extended master secret (RFC 7627) was used. */
+  extendedMasterSecret?: boolean;
+  /** TLS 1.2 CBC suites: encrypt-then-MAC (RFC 7366) was negotiated. */
+  encryptThenMac?: boolean;
 }
 
 /** Events: the learner's window into the handshake. */

@@ -52,6 +52,8 @@ export interface HandshakeContext {
   complete(info: HandshakeInfo): void;
   /** A post-handshake event that counts towards the flood limit (KeyUpdate, ticket...). */
   noise(what: string): void;
+  /** Send a warning alert (TLS 1.2: no_renegotiation in answer to a HelloRequest, RFC 5746 §4.5). */
+  sendWarningAlert(description: number): void;
   storeTicket(t: StoredTicket): void;
   /** The clock for certificate validity. */
   readonly now: () => Date;

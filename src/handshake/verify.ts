@@ -45,7 +45,13 @@ export function trustAnchors(config: ResolvedConfig): Uint8Array[] {
  * 'optional' reports failures and goes on; 'required' aborts with CERT_VERIFY_FAILED and the
  * alert that best names the failure.
  */
-export function verifyServerCertificates(config: ResolvedConfig, chainDer: Uint8Array[], now: Date): ChainVerified {
+export function verifyServerCertificates(
+  config: ResolvedConfig,
+  chainDer: Uint8Array[],
+  now: Date,
+  /** TLS 1.2 (RFC 5246 §7.4.2): the leaf's keyUsage the key exchange needs, when it has the extension. */
+  keyUsage?: 'digitalSignature' | 'keyEncipherment',
+): ChainVerified {
   if (chainDer.length === 0) {
     // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
     throw new TlsError('DECODE_ERROR', 'the server sent an empty certificate chain', { alert: 'decode_error' });
@@ -78,6 +84,7 @@ export function verifyServerCertificates(config: ResolvedConfig, chainDer: Uint8
     allowCnFallback: o.allowCnFallback ?? false,
     verifyCallback: o.verifyCallback,
     ignore: o.ignore,
+    ...(keyUsage ? { keyUsage } : {}),
   });
   const report: VerifyReport = {
     status: result.ok ? 'ok' : 'failed',

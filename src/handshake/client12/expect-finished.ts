@@ -1,0 +1,122 @@
+/**
+ * TLS 1.2 client, the server's last flight (RFC 5246 §7.4.9, RFC 5077 §3.3):
+ *
+ *     [NewSessionTicket] ChangeCipherSpec Finished
+ *
+ * The CCS switches the read side to the new keys; the server's Finished is compared in
+ * constant time; then the handshake is complete.
+ */
+import { TlsError } from '../../errors.js';
+import type { RecordProtection } from '../../record/protection.js';
+import type { HandshakeInfo } from '../../types.js';
+import { HandshakeType } from '../codec/types.js';
+import { decodeFinished } from '../messages/finished.js';
+import { decodeNewSessionTicket12 } from '../messages/new-session-ticket.js';
+import { finished12 } from '../prf12.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import { verifyFinished } from '../verify.js';
+import { ignoredHelloRequest, State12, type Authenticated12, type KeyExchange12 } from './common.js';
+import { ExpectTraffic12 } from './expect-traffic.js';
+
+/** After our Finished: everything needed to check the server's. */
+export interface Keyed12 extends Authenticated12 {
+  kx: KeyExchange12;
+  masterSecret: Uint8Array;
+  serverProtection: RecordProtection;
+}
+
+export class ExpectNewSessionTicket12 extends State12 {
+  readonly name = 'ExpectNewSessionTicket';
+  constructor(private readonly hs: Keyed12) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (ignoredHelloRequest(msg, ctx)) return this;
+    // RFC 5077 §3.3: having sent session_ticket in ServerHello, the server MUST send this
+    // message (a zero-length ticket when it changed its mind).
+    expectMessage(msg, HandshakeType.new_session_ticket);
+    const nst = decodeNewSessionTicket12(msg.body);
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'new_session_ticket', length: msg.raw.length, summary: { lifetimeHint: nst.lifetimeHint, ticketLength: nst.ticket.length } });
+    ctx.emit({ type: 'session-ticket', lifetime: nst.lifetimeHint, ageAdd: 0, ticketLength: nst.ticket.length });
+    if (nst.ticket.length > 0) {
+      ctx.storeTicket({
+        version: 'TLSv1.2',
+        ticket: nst.ticket.slice(),
+        lifetime: nst.lifetimeHint,
+        ageAdd: 0,
+        nonce: new Uint8Array(0),
+        receivedAt: ctx.now().getTime(),
+        suite: this.hs.suite.code,
+        // The 1.2 ticket resumes with the master secret (RFC 5077 §3.4); kept like the 1.3 PSK.
+        psk: this.hs.masterSecret.slice(),
+        serverName: ctx.config.sni,
+      });
+    }
+    return new ExpectServerCcs(this.hs);
+  }
+}
+
+export class ExpectServerCcs implements HandshakeState {
+  readonly name = 'ExpectServerChangeCipherSpec';
+  constructor(private readonly hs: Keyed12) {}
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (ignoredHelloRequest(msg, ctx)) return this;
+    // RFC 5246 §7.4.9: the server's Finished must come after its ChangeCipherSpec.
+    throw new TlsError('UNEXPECTED_MESSAGE', `expected the server's ChangeCipherSpec, got ${msg.type === HandshakeType.finished ? 'an unprotected Finished' : `handshake message ${msg.type}`}`, {
+      alert: 'unexpected_message',
+    });
+  }
+
+  handleChangeCipherSpec(ctx: HandshakeContext): HandshakeState {
+    ctx.emit({ type: 'message', direction: 'received', name: 'change_cipher_spec', length: 1, summary: {} });
+    // RFC 5246 §7.1: "the receiver instructs the record layer to immediately copy the read
+    // pending state into the read current state".
+    ctx.setReadProtection(this.hs.serverProtection, `server write key (${this.hs.suite.name})`);
+    return new ExpectServerFinished(this.hs);
+  }
+}
+
+export class ExpectServerFinished extends State12 {
+  readonly name = 'ExpectFinished';
+  constructor(private readonly hs: Keyed12) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.finished);
+    const { suite, transcript, masterSecret } = this.hs;
+    // RFC 5246 §7.4.9: verify_data is 12 bytes for every suite we implement.
+    const received = decodeFinished(msg.body, 12).verifyData;
+    const expected = finished12(suite.hash, masterSecret, 'server finished', transcript.current());
+    verifyFinished(expected, received);
+    transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'finished', length: msg.raw.length, summary: {} });
+    ctx.emit({ type: 'check', what: 'server Finished (PRF over the transcript, constant-time compare)', ok: true });
+
+    const { chain, kx } = this.hs;
+    const info: HandshakeInfo = {
+      protocol: 'TLSv1.2',
+      cipher: suite.name,
+      group: kx.group,
+      signatureScheme: kx.sig?.scheme.name,
+      alpn: this.hs.alpn,
+      resumed: false,
+      helloRetry: false,
+      verify: {
+        status: chain.status,
+        flags: chain.flags,
+        certificates: chain.certificates,
+        peerCertificates: chain.peerCertificates,
+      },
+      serverName: ctx.config.sni,
+      extendedMasterSecret: this.hs.ems,
+      ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
+    };
+    const next = new ExpectTraffic12();
+    ctx.complete(info);
+    return next;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * TLS 1.2 client, the server's first flight after ServerHello (RFC 5246 §7.4.2-§7.4.5):
+ * Certificate → [ServerKeyExchange] → [CertificateRequest] → ServerHelloDone.
+ * Each state takes exactly the messages that may come next; anything else is unexpected_message.
+ */
+import { computeSharedSecret, dhGenerate, dhShared, generateKeyShare, validateFfdheParams } from '../../crypto/groups.js';
+import { bytesToBigInt } from '../../crypto/bigint.js';
+import { rsaEncryptPkcs1 } from '../../crypto/rsa-encrypt.js';
+import type { PublicKey } from '../../crypto/types.js';
+import type { CipherSuite } from '../../crypto/suites.js';
+import { TlsError } from '../../errors.js';
+import { concat } from '../../wire/bytes.js';
+import { HandshakeType } from '../codec/types.js';
+import { decodeCertificate12 } from '../messages/certificate.js';
+import { decodeCertificateRequest12 } from '../messages/certificate-request.js';
+import { decodeServerHelloDone } from '../messages/empty.js';
+import {
+  decodeServerKeyExchangeDhe,
+  decodeServerKeyExchangeEcdhe,
+  encodeClientKeyExchangeDhe,
+  encodeClientKeyExchangeEcdhe,
+  encodeClientKeyExchangeRsa,
+} from '../messages/key-exchange12.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import { verifyHandshakeSignature, verifyServerCertificates } from '../verify.js';
+import { ignoredHelloRequest, State12, type Authenticated12, type Handshake12, type KeyExchange12 } from './common.js';
+import { sendClientFlight } from './client-flight.js';
+
+/**
+ * RFC 5246 §7.4.2 / RFC 8422 §5.3: the certificate's key must fit the suite's authentication:
+ * ECDHE_ECDSA with an ECDSA or EdDSA key (RFC 8422 §2), ECDHE_RSA and DHE_RSA with an RSA key
+ * (rsaEncryption or RSASSA-PSS, RFC 8446 §4.2.3 schemes), RSA key exchange with an RSA key that
+ * may encrypt (not an id-RSASSA-PSS key, RFC 4055 §1.2).
+ */
+function keyFitsSuite(suite: CipherSuite, key: PublicKey): boolean {
+  if (suite.auth === 'ecdsa') return key.kind === 'ec' || key.kind === 'ed25519' || key.kind === 'ed448';
+  if (key.kind !== 'rsa') return false;
+  return suite.kx === 'rsa' ? !key.pss : true;
+}
+
+export class ExpectCertificate12 extends State12 {
+  readonly name = 'ExpectCertificate';
+  constructor(private readonly hs: Handshake12) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (ignoredHelloRequest(msg, ctx)) return this;
+    // RFC 5246 §7.4.2: every suite we offer authenticates the server with a certificate.
+    expectMessage(msg, HandshakeType.certificate);
+    const chainDer = decodeCertificate12(msg.body).certificates;
+    const suite = this.hs.suite;
+    // RFC 5246 §7.4.2: RSA key exchange needs keyEncipherment, the signed exchanges digitalSignature.
+    const keyUsage = suite.kx === 'rsa' ? 'keyEncipherment' : 'digitalSignature';
+    const chain = verifyServerCertificates(ctx.config, chainDer, ctx.now(), keyUsage);
+    if (!keyFitsSuite(suite, chain.leafKey)) {
+      const k = chain.leafKey;
+      throw new TlsError('HANDSHAKE_FAILURE', `the server certificate's ${k.kind}${k.kind === 'rsa' && k.pss ? ' (RSASSA-PSS only)' : ''} key does not fit ${suite.name}`, {
+        alert: 'unsupported_certificate',
+      });
+    }
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate', length: msg.raw.length, summary: { certificates: chainDer.length } });
+    ctx.emit({
+      type: 'check',
+      what: `certificate chain (${chainDer.length} certificate${chainDer.length === 1 ? '' : 's'}) for ${ctx.config.verifyName?.value ?? '(no name)'}, keyUsage ${keyUsage}`,
+      ok: chain.status !== 'failed',
+      detail: chain.status === 'skipped' ? 'skipped (verify=none)' : chain.status === 'ok' ? 'trusted, valid, name matches' : chain.flags.join(','),
+    });
+    ctx.emit({ type: 'check', what: `leaf ${chain.leafKey.kind} key fits ${suite.auth?.toUpperCase()} authentication`, ok: true });
+    const hs: Authenticated12 = { ...this.hs, chain };
+    if (suite.kx === 'rsa') return new ExpectCertificateRequestOrDone(hs, rsaKeyExchange(hs, ctx));
+    return new ExpectServerKeyExchange(hs);
+  }
+}
+
+/**
+ * RFC 5246 §7.4.7.1: the premaster secret is client_version (0x0303, as in our ClientHello) and
+ * 46 random bytes, encrypted with RSAES-PKCS1-v1_5 to the server's certificate key.
+ */
+function rsaKeyExchange(hs: Authenticated12, ctx: HandshakeContext): KeyExchange12 {
+  const key = hs.chain.leafKey;
+  if (key.kind !== 'rsa') throw new TlsError('INTERNAL', 'RSA key exchange without an RSA key');
+  const pms = concat(Uint8Array.of(0x03, 0x03), ctx.config.random(46));
+  const encrypted = rsaEncryptPkcs1(key, pms, ctx.config.random);
+  ctx.emit({ type: 'check', what: 'RSA key exchange: premaster secret encrypted to the certificate key (no forward secrecy)', ok: true });
+  return { body: encodeClientKeyExchangeRsa(encrypted), preMasterSecret: pms, group: undefined, sig: undefined, summary: { keyExchange: 'RSA', encryptedLength: encrypted.length } };
+}
+
+export class ExpectServerKeyExchange extends State12 {
+  readonly name = 'ExpectServerKeyExchange';
+  constructor(private readonly hs: Authenticated12) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (ignoredHelloRequest(msg, ctx)) return this;
+    // RFC 5246 §7.4.3: ECDHE and DHE always send a ServerKeyExchange.
+    expectMessage(msg, HandshakeType.server_key_exchange);
+    const kx = this.hs.suite.kx === 'ecdhe' ? this.ecdhe(msg, ctx) : this.dhe(msg, ctx);
+    this.hs.transcript.add(msg.raw);
+    return new ExpectCertificateRequestOrDone(this.hs, kx);
+  }
+
+  /** RFC 8422 §5.4: the signature covers client_random + server_random + ServerECDHParams. */
+  private signed(params: Uint8Array): Uint8Array {
+    return concat(this.hs.clientRandom, this.hs.serverRandom, params);
+  }
+
+  private ecdhe(msg: HandshakeMessage, ctx: HandshakeContext): KeyExchange12 {
+    const ske = decodeServerKeyExchangeEcdhe(msg.body);
+    // RFC 8422 §5.4: the curve MUST be one the client offered in supported_groups.
+    const group = ctx.config.groups.find((g) => g.code === ske.group && g.kind === 'ecdhe');
+    if (!group) {
+      throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses group 0x${ske.group.toString(16).padStart(4, '0')}, which we did not offer`, { alert: 'illegal_parameter' });
+    }
+    // RFC 5246 §7.4.3: verify the signature with the scheme the server chose (offered, fits the key).
+    const sig = verifyHandshakeSignature(ctx.config, '1.2', this.hs.chain, ske.scheme, this.signed(ske.params), ske.signature);
+    ctx.emit({ type: 'message', direction: 'received', name: 'server_key_exchange', length: msg.raw.length, summary: { group: group.name, scheme: sig.scheme.name } });
+    ctx.emit({ type: 'check', what: `ServerKeyExchange signature (${sig.scheme.name}) over the randoms and ${group.name} parameters`, ok: true });
+    // RFC 8422 §5.11 / RFC 7748 §6: the server's point is validated before use.
+    const share = generateKeyShare(group, ctx.config.random);
+    const pms = computeSharedSecret(share, ske.publicKey);
+    ctx.emit({ type: 'check', what: `server ${group.name} public value is valid`, ok: true });
+    return { body: encodeClientKeyExchangeEcdhe(share.publicKey), preMasterSecret: pms, group: group.name, sig, summary: { group: group.name } };
+  }
+
+  private dhe(msg: HandshakeMessage, ctx: HandshakeContext): KeyExchange12 {
+    const ske = decodeServerKeyExchangeDhe(msg.body);
+    // RFC 7919 §3-§4: accept only the RFC 7919 groups (of at least 2048 bits); p and g are checked
+    // before the signature so an unknown or small group is refused whoever signed it.
+    const group = validateFfdheParams(bytesToBigInt(ske.p), bytesToBigInt(ske.g));
+    if (!group) throw new TlsError('INSUFFICIENT_SECURITY', 'server Diffie-Hellman group is not an RFC 7919 group', { alert: 'insufficient_security' });
+    // RFC 7919 §4: when we listed ffdhe groups, the server must use one of them.
+    const offered = ctx.config.groups.filter((g) => g.kind === 'ffdhe');
+    if (offered.length > 0 && !offered.includes(group)) {
+      throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses ${group.name}, which we did not offer`, { alert: 'illegal_parameter' });
+    }
+    const sig = verifyHandshakeSignature(ctx.config, '1.2', this.hs.chain, ske.scheme, this.signed(ske.params), ske.signature);
+    ctx.emit({ type: 'message', direction: 'received', name: 'server_key_exchange', length: msg.raw.length, summary: { group: group.name, scheme: sig.scheme.name } });
+    ctx.emit({ type: 'check', what: `ServerKeyExchange signature (${sig.scheme.name}) over the randoms and ${group.name} parameters`, ok: true });
+    const kp = dhGenerate(group.p!, group.g!, ctx.config.random);
+    // RFC 7919 §5.1: 1 < Ys < p - 1 (dhShared refuses anything else); leading zeros stripped (RFC 5246 §8.1.2).
+    const pms = dhShared(kp, ske.Ys);
+    ctx.emit({ type: 'check', what: `server ${group.name} public value is in range`, ok: true });
+    return { body: encodeClientKeyExchangeDhe(kp.publicKey), preMasterSecret: pms, group: group.name, sig, summary: { group: group.name } };
+  }
+}
+
+export class ExpectCertificateRequestOrDone extends State12 {
+  readonly name = 'ExpectCertificateRequestOrDone';
+  constructor(
+    private readonly hs: Authenticated12,
+    private readonly kx: KeyExchange12,
+  ) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (ignoredHelloRequest(msg, ctx)) return this;
+    expectMessage(msg, HandshakeType.certificate_request, HandshakeType.server_hello_done);
+    if (msg.type === HandshakeType.server_hello_done) return new ExpectServerHelloDone(this.hs, this.kx, false).handle(msg, ctx);
+    const req = decodeCertificateRequest12(msg.body);
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({
+      type: 'message',
+      direction: 'received',
+      name: 'certificate_request',
+      length: msg.raw.length,
+      summary: { certificateTypes: req.certificateTypes, authorities: req.certificateAuthorities.length, answer: 'empty Certificate (no client certificate configured)' },
+    });
+    return new ExpectServerHelloDone(this.hs, this.kx, true);
+  }
+}
+
+export class ExpectServerHelloDone extends State12 {
+  readonly name = 'ExpectServerHelloDone';
+  constructor(
+    private readonly hs: Authenticated12,
+    private readonly kx: KeyExchange12,
+    private readonly certRequested: boolean,
+  ) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (ignoredHelloRequest(msg, ctx)) return this;
+    expectMessage(msg, HandshakeType.server_hello_done);
+    decodeServerHelloDone(msg.body);
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'server_hello_done', length: msg.raw.length, summary: {} });
+    return sendClientFlight(ctx, this.hs, this.kx, this.certRequested);
+  }
+}

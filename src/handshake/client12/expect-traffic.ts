@@ -1,0 +1,29 @@
+/**
+ * TLS 1.2 client after the handshake. puretls never renegotiates: a HelloRequest
+ * (RFC 5246 §7.4.1.1) is answered with a no_renegotiation warning (RFC 5246 §7.2.2, RFC 5746
+ * §4.5) and counted towards the flood limit. Every other handshake message, and a
+ * ChangeCipherSpec, is unexpected_message.
+ */
+import { AlertDescription } from '../../errors.js';
+import { HandshakeType } from '../codec/types.js';
+import { decodeHelloRequest } from '../messages/empty.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import { unexpectedCcs } from './common.js';
+
+export class ExpectTraffic12 implements HandshakeState {
+  readonly name = 'ExpectTraffic';
+  readonly afterServerFinished = true;
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    expectMessage(msg, HandshakeType.hello_request);
+    decodeHelloRequest(msg.body);
+    ctx.noise('HelloRequest');
+    ctx.emit({ type: 'message', direction: 'received', name: 'hello_request', length: msg.raw.length, summary: { answer: 'no_renegotiation warning' } });
+    ctx.sendWarningAlert(AlertDescription.no_renegotiation);
+    return this;
+  }
+
+  handleChangeCipherSpec(_ctx: HandshakeContext): HandshakeState {
+    return unexpectedCcs(this.name);
+  }
+}
