@@ -21,3 +21,4 @@ export type {
   CertVerifyInfo,
   DebugLevel,
 } from './types.js';
+export { connectStreams, type ByteStreamPair, type TlsStreams } from './transport/web.js';
