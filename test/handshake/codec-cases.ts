@@ -132,7 +132,7 @@ export const MESSAGE_CASES: CodecCase[] = [
       })
       .map(({ maxEarlyDataSize, ...t }) => {
         if (maxEarlyDataSize === undefined) return t;
-        const extensions = new Map(t.extensions);
+        const extensions = new Map<number, Uint8Array>(t.extensions);
         extensions.set(42, X.encodeEarlyDataTicket(maxEarlyDataSize));
         return { ...t, extensions, maxEarlyDataSize };
       }),
