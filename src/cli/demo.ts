@@ -84,7 +84,9 @@ export async function runDemo(io: CliIO): Promise<number> {
     await done;
     await new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
     say();
-    say('Closed: both sides sent close_notify. That was TLS 1.3 in one round trip.');
+    say('Closed: both sides sent close_notify. The whole handshake took one round trip.');
+    say();
+    say('Next: npx puretls connect example.com:443 --send "GET / HTTP/1.1\\r\\nHost: example.com\\r\\nConnection: close\\r\\n\\r\\n" --debug state');
     return 0;
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));

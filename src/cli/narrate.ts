@@ -37,13 +37,35 @@ const KEY_NOTES: Record<string, string> = {
   resumption_master_secret: 'for session tickets / resumption',
 };
 
+const WIDTH = 100;
+const FIELD_INDENT = ' '.repeat(25);
+
+/** `    name                 value, value, ...` wrapped at WIDTH columns after commas. */
+function fieldLines(name: string, value: string): string[] {
+  const lines: string[] = [];
+  let line = `    ${name.padEnd(20)} `;
+  for (const [i, part] of value.split(', ').entries()) {
+    const piece = i === 0 ? part : `, ${part}`;
+    if (i > 0 && line.length + piece.length > WIDTH) {
+      lines.push(line + ',');
+      line = FIELD_INDENT + part;
+    } else {
+      line += piece;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 export class Narrator {
   private readEncrypted = false;
   private writeEncrypted = false;
+  private lastTitle = '';
 
   constructor(private readonly out: (line: string) => void) {}
 
   private header(direction: 'sent' | 'received', title: string, encrypted: boolean, note = ''): void {
+    this.lastTitle = title;
     const t = encrypted ? `{${title}}` : title;
     this.out('');
     this.out(direction === 'sent' ? `${t} →${note}` : `← ${t}${note}`);
@@ -58,7 +80,7 @@ export class Narrator {
           return;
         }
         this.header(e.direction, messageTitle(e.name), encrypted, `   ${e.length} bytes`);
-        for (const [k, v] of Object.entries(e.summary)) this.out(`    ${k.padEnd(20)} ${fieldValue(v)}`);
+        for (const [k, v] of Object.entries(e.summary)) for (const l of fieldLines(k, fieldValue(v))) this.out(l);
         return;
       }
       case 'check':
@@ -67,8 +89,8 @@ export class Narrator {
       case 'key': {
         if (e.secret) {
           const note = KEY_NOTES[e.label];
-          this.out(`    key ${e.label} = ${shortHex(e.secret)}`);
-          this.out(`        from ${e.from}${note ? `\n        (${note})` : ''}`);
+          this.out(`    key ${e.label} = ${shortHex(e.secret)}${note ? `  (${note})` : ''}`);
+          this.out(`        = ${e.from}`);
           return;
         }
         // Protection changes: "read key: <secret>" / "write key: <secret>".
@@ -85,6 +107,8 @@ export class Narrator {
         this.header(e.direction, `Alert ${e.level} ${e.description}`, e.direction === 'sent' ? this.writeEncrypted : this.readEncrypted);
         return;
       case 'session-ticket':
+        if (this.lastTitle !== 'NewSessionTicket') this.header('received', 'NewSessionTicket', this.readEncrypted);
+        this.lastTitle = '';
         this.out(`    a session ticket for later resumption: ${e.ticketLength} bytes, valid ${e.lifetime} s`);
         return;
       case 'key-update':
