@@ -1,0 +1,107 @@
+/**
+ * The DER toolkit's strictness (X.690 §10) and parseSpki on keys we do and do not support.
+ */
+import { describe, expect, it } from 'vitest';
+import * as nodeCrypto from 'node:crypto';
+import { DerReader, derIntegerToBigint, oidToString, readSingle, readTlv } from '../../src/crypto/der.js';
+import { parseSpki } from '../../src/crypto/spki.js';
+import { rsaVerifyPkcs1, rsaVerifyPss } from '../../src/crypto/rsa.js';
+import { TlsError } from '../../src/errors.js';
+
+const b = (hex: string) => new Uint8Array(Buffer.from(hex.replace(/\s/g, ''), 'hex'));
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof TlsError ? e.code : String(e);
+  }
+  return undefined;
+};
+
+describe('DER reader', () => {
+  it('reads short and long lengths', () => {
+    expect(readTlv(b('0403010203')).value).toEqual(b('010203'));
+    const long = new Uint8Array([0x04, 0x81, 0x80, ...new Uint8Array(0x80)]);
+    expect(readSingle(long).value.length).toBe(0x80);
+  });
+  it('rejects indefinite, non-minimal and truncated lengths, trailing data, high tags', () => {
+    expect(codeOf(() => readTlv(b('3080 0000')))).toBe('DECODE_ERROR');
+    expect(codeOf(() => readTlv(b('04 8101 00')))).toBe('DECODE_ERROR'); // long form for < 128
+    expect(codeOf(() => readTlv(b('04 820001 00')))).toBe('DECODE_ERROR'); // leading zero length byte
+    expect(codeOf(() => readTlv(b('04 05 0102')))).toBe('DECODE_ERROR');
+    expect(codeOf(() => readSingle(b('0500 00')))).toBe('DECODE_ERROR');
+    expect(codeOf(() => readTlv(b('1f 01 00')))).toBe('DECODE_ERROR');
+  });
+  it('INTEGER: minimal, sign', () => {
+    expect(derIntegerToBigint(b('00'))).toBe(0n);
+    expect(derIntegerToBigint(b('7f'))).toBe(127n);
+    expect(derIntegerToBigint(b('0080'))).toBe(128n);
+    expect(derIntegerToBigint(b('ff'), { allowNegative: true })).toBe(-1n);
+    expect(derIntegerToBigint(b('ff7f'), { allowNegative: true })).toBe(-129n);
+    expect(codeOf(() => derIntegerToBigint(b('0001')))).toBe('DECODE_ERROR');
+    expect(codeOf(() => derIntegerToBigint(b('ff80'), { allowNegative: true }))).toBe('DECODE_ERROR');
+    expect(codeOf(() => derIntegerToBigint(b('80')))).toBe('DECODE_ERROR');
+    expect(codeOf(() => derIntegerToBigint(new Uint8Array(0)))).toBe('DECODE_ERROR');
+  });
+  it('OID to dotted string', () => {
+    expect(oidToString(b('2a864886f70d010101'))).toBe('1.2.840.113549.1.1.1');
+    expect(oidToString(b('2b6570'))).toBe('1.3.101.112');
+    expect(oidToString(b('608648016503040201'))).toBe('2.16.840.1.101.3.4.2.1');
+    expect(oidToString(b('8837'))).toBe('2.999');
+    expect(codeOf(() => oidToString(b('2a8086')))).toBe('DECODE_ERROR'); // 0x80 padding
+    expect(codeOf(() => oidToString(b('2a86')))).toBe('DECODE_ERROR'); // truncated
+  });
+  it('sequential reader: optional fields and end()', () => {
+    const r = new DerReader(b('020105 a003020102 0500'));
+    expect(r.integer('a')).toBe(5n);
+    expect(r.optional(0xa1, 'x')).toBeUndefined();
+    expect(new DerReader(r.optional(0xa0, 'y')!).integer('z')).toBe(2n);
+    expect(codeOf(() => r.end())).toBe('DECODE_ERROR');
+    r.null('n');
+    r.end();
+  });
+});
+
+describe('parseSpki', () => {
+  const spki = (k: nodeCrypto.KeyObject) => new Uint8Array(k.export({ type: 'spki', format: 'der' }));
+  it('unsupported algorithms and curves come back as unsupported, with the OID', () => {
+    const dsa = nodeCrypto.generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }).publicKey;
+    expect(parseSpki(spki(dsa))).toEqual({ kind: 'unsupported', algorithm: '1.2.840.10040.4.1' });
+    const x25519 = nodeCrypto.generateKeyPairSync('x25519').publicKey;
+    expect(parseSpki(spki(x25519))).toEqual({ kind: 'unsupported', algorithm: '1.3.101.110' });
+    const k1 = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey;
+    const r = parseSpki(spki(k1));
+    expect(r.kind).toBe('unsupported');
+    expect(r.kind === 'unsupported' && r.algorithm).toContain('1.3.132.0.10');
+  });
+  it('malformed known keys are BAD_CERTIFICATE', () => {
+    const ec = spki(nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
+    const bad = ec.slice();
+    bad[bad.length - 1]! ^= 1; // point off the curve
+    expect(codeOf(() => parseSpki(bad))).toBe('BAD_CERTIFICATE');
+    expect(codeOf(() => parseSpki(ec.subarray(0, ec.length - 1)))).toBe('BAD_CERTIFICATE');
+    expect(codeOf(() => parseSpki(new Uint8Array([...ec, 0])))).toBe('BAD_CERTIFICATE');
+    expect(codeOf(() => parseSpki(new Uint8Array(0)))).toBe('BAD_CERTIFICATE');
+    const ed = spki(nodeCrypto.generateKeyPairSync('ed25519').publicKey);
+    expect(codeOf(() => parseSpki(ed.subarray(0, ed.length - 1)))).toBe('BAD_CERTIFICATE');
+  });
+});
+
+describe('RSA verification edge cases', () => {
+  const kp = nodeCrypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const pub = parseSpki(new Uint8Array(kp.publicKey.export({ type: 'spki', format: 'der' })));
+  if (pub.kind !== 'rsa') throw new Error('not rsa');
+  const msg = new Uint8Array([1, 2, 3]);
+  const sig = new Uint8Array(nodeCrypto.sign('sha256', msg, kp.privateKey));
+  it('signature length must equal the modulus length; s < n', () => {
+    expect(rsaVerifyPkcs1(pub, 'sha256', msg, sig)).toBe(true);
+    expect(rsaVerifyPkcs1(pub, 'sha256', msg, new Uint8Array([0, ...sig]))).toBe(false);
+    expect(rsaVerifyPkcs1(pub, 'sha256', msg, sig.subarray(1))).toBe(false);
+    const n = Buffer.from(pub.n.toString(16).padStart(256, '0'), 'hex');
+    expect(rsaVerifyPkcs1(pub, 'sha256', msg, new Uint8Array(n))).toBe(false);
+    expect(rsaVerifyPss(pub, { hash: 'sha256', mgfHash: 'sha256', saltLength: 32 }, msg, new Uint8Array(n))).toBe(false);
+  });
+  it('a PSS salt too long for the key is rejected, not thrown', () => {
+    expect(rsaVerifyPss(pub, { hash: 'sha512', mgfHash: 'sha512', saltLength: 100 }, msg, sig)).toBe(false);
+  });
+});
