@@ -29,5 +29,5 @@ export async function runCli(argv: string[], stdin: string[] = []): Promise<CliR
     stdin: Readable.from(stdin.map((s) => Buffer.from(s))),
   };
   const code = await main(argv, io);
-  return { code, stdout: Buffer.concat(out).toString('latin1'), stderr: err.join('') };
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: err.join('') };
 }

@@ -77,7 +77,7 @@ describe('debug lines', () => {
     n.event({ type: 'key', label: 'read key: server_handshake_traffic_secret', from: 'server_handshake_traffic_secret' });
     n.event({ type: 'message', direction: 'received', name: 'encrypted_extensions', length: 10, summary: {} });
     expect(lines).toContain('← ServerHello   90 bytes');
-    expect(lines).toContain('    key handshake_secret = 0001020304050607…');
+    expect(lines).toContain('    key handshake_secret = 0001020304050607…  (mixes in the (EC)DHE shared secret: only the two ends can compute it)');
     expect(lines).toContain('← {EncryptedExtensions}   10 bytes');
     expect(lines.join('\n')).not.toContain(Buffer.from(secret).toString('hex'));
   });
