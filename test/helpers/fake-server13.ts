@@ -176,6 +176,15 @@ export function hsMsg(type: number, body: Uint8Array): Uint8Array {
   return encodeHandshake(type, body);
 }
 
+/** Set (data) or remove (null) an extension in a list, keeping the order. */
+export function setExt(list: Extension[], type: number, data: Uint8Array | null): void {
+  const i = list.findIndex((e) => e.type === type);
+  if (data === null) {
+    if (i >= 0) list.splice(i, 1);
+  } else if (i >= 0) list[i] = ext(type, data);
+  else list.push(ext(type, data));
+}
+
 export function cat(...parts: Uint8Array[]): Uint8Array {
   const n = parts.reduce((a, p) => a + p.length, 0);
   const out = new Uint8Array(n);
@@ -337,6 +346,13 @@ export class FakeServer13 {
           this.clientHelloRaw = raw;
           this.clientHello = decodeClientHello(raw.subarray(4));
           this.clientHellos.push(raw);
+          break;
+        case HandshakeType.certificate:
+          // The client's (empty) Certificate after a CertificateRequest: its Finished covers it.
+          if (this.clientTranscript) {
+            this.clientTranscript.add(raw);
+            this.expectedClientFinished = finishedVerifyData(this.suite.hash, this.hsSecrets!.client, this.clientTranscript.current());
+          }
           break;
         case HandshakeType.finished:
           // RFC 8446 §4.4.4: check the client's Finished, then read with the application key.
@@ -536,7 +552,9 @@ export class FakeServer13 {
     this.appSecrets = { client: this.master!.clientApplicationTrafficSecret(th), server: this.master!.serverApplicationTrafficSecret(th) };
     this.serverAppKey = new RecordKey(this.suite, this.appSecrets.server);
     this.expectedClientFinished = finishedVerifyData(this.suite.hash, this.hsSecrets!.client, th);
+    this.clientTranscript = this.transcript.clone();
   }
+  private clientTranscript: Transcript | undefined;
 
   newSessionTicket(o: Partial<{ lifetime: number; ageAdd: number; nonce: Uint8Array; ticket: Uint8Array; extensions: Extension[] }> = {}): Uint8Array {
     return hsMsg(

@@ -17,7 +17,7 @@ import {
   decodeKeyShareServerHello,
   decodeSupportedVersionsServer,
 } from '../extensions/index.js';
-import { decodeServerHello, type DecodedServerHello as ServerHello } from '../messages/hello.js';
+import { decodeClientHello, decodeServerHello, type DecodedServerHello as ServerHello } from '../messages/hello.js';
 import { HandshakeKeySchedule13 } from './keys.js';
 import { Transcript } from '../transcript.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
@@ -78,10 +78,12 @@ export class ExpectServerHello implements HandshakeState {
       });
     }
     const allowed = sh.isHelloRetryRequest ? HRR_ALLOWED : SH_ALLOWED;
+    const sent = decodeClientHello(this.clientHelloRaw.subarray(4)).extensions;
     for (const type of sh.extensions.keys()) {
       if (!allowed.has(type)) {
-        // RFC 8446 §4.2: an extension not offered → unsupported_extension; one not allowed here → illegal_parameter.
-        const offered = type === ExtensionType.server_name || type === ExtensionType.supported_groups || type === ExtensionType.signature_algorithms;
+        // RFC 8446 §4.2: an extension we did not send → unsupported_extension; one we sent that is
+        // not specified for this message → illegal_parameter. "Sent" is read from our ClientHello.
+        const offered = sent.has(type);
         throw new TlsError(
           offered ? 'ILLEGAL_PARAMETER' : 'UNSUPPORTED_EXTENSION',
           `${sh.isHelloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} carries the ${extensionTypeName(type)} extension, which is not allowed there`,
