@@ -51,6 +51,11 @@ export interface LimboResult {
  */
 export const SKIPPED_FEATURES: Record<string, string> = {
   'has-crl': 'CRLs are not consulted: a TLS client gets no CRLs, and puretls does no revocation checking',
+  'pedantic-webpki-eku':
+    'extKeyUsage follows RFC 5280 (absent means any purpose), not the CA/B-only rules; one of these cases conflicts with rfc5280::eku::ee-without-eku',
+  'rfc5280-incompatible-with-webpki': 'we implement the Web PKI reading (non-critical nameConstraints are honoured), which these cases contradict by design',
+  'pedantic-rfc5280':
+    'a trust anchor is an input to validation (RFC 5280 §6.1.1(d)): a configured anchor is not required to carry an AKI (cve::cve-2024-0567 needs exactly that)',
   'pedantic-public-suffix-wildcard': 'no Public Suffix List is shipped; "*.co.uk"-style wildcards are only refused when they have fewer than three labels',
 };
 

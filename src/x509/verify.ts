@@ -202,9 +202,8 @@ function checkPath(path: Certificate[], anchored: boolean, ctx: Ctx, f: Findings
       if (!a.keyIdentifier || a.hasIssuer || a.hasSerial) f.add(i, 'BAD_CERTIFICATE', 'self-signed anchor with an authorityKeyIdentifier other than a keyIdentifier');
       else if (c.subjectKeyId && toHex(a.keyIdentifier) !== toHex(c.subjectKeyId)) f.add(i, 'BAD_CERTIFICATE', 'self-signed anchor whose AKI differs from its SKI');
     }
-    if (c.authorityKeyId && c.extensions.some((e) => e.oid === OID.authorityKeyIdentifier && e.critical)) {
-      // flagged above as unhandled critical; nothing more
-    }
+    // RFC 5280 §4.2.1.11: "Conforming CAs MUST mark this extension as critical."
+    if (c.extensions.some((e) => e.oid === OID.policyConstraints && !e.critical)) f.add(i, 'BAD_CERTIFICATE', 'non-critical policyConstraints (RFC 5280 §4.2.1.11)');
 
     if (isLeaf) {
       checkLeaf(c, n === 1 && anchored, ctx, f);
@@ -435,14 +434,21 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
 
   const chosen = winner ?? best ?? { path: [leaf], anchored: false, findings: new Findings(1), signaturesChecked: false };
   const f = chosen.findings;
-  if (!chosen.signaturesChecked) {
-    checkSignatures(chosen.path, ctx, f);
-    chosen.signaturesChecked = true;
-  }
   if (!chosen.anchored) {
     const last = chosen.path.length - 1;
     const top = chosen.path[last]!;
     f.add(last, 'NOT_TRUSTED', edges > MAX_EDGES || candidates.length >= MAX_PATHS ? 'path building gave up (work limit)' : `no trust anchor issued ${top.selfIssued ? 'this self-signed certificate' : top.issuer}`);
+  }
+  if (!chosen.signaturesChecked) {
+    // Signatures are the expensive part. When the path already fails for a reason that neither
+    // `ignore` nor a callback can clear, the verdict cannot change: skip them and say so.
+    // Otherwise (a callback, or every flag ignored) they must be checked, or ignoring, say,
+    // EXPIRED would let a forged chain through.
+    const ignore = new Set(opts.ignore ?? []);
+    const decided = !opts.verifyCallback && f.flags.some((s) => [...s].some((x) => !ignore.has(x)));
+    if (decided) f.reasons[0]!.push('(signatures not checked: the path fails already)');
+    else checkSignatures(chosen.path, ctx, f);
+    chosen.signaturesChecked = true;
   }
   return finish(chosen, opts);
 }
