@@ -289,8 +289,8 @@ export class FakeServer13 {
 
   // what the client sent
   readonly clientRecords: ClientRecord[] = [];
-  private clientIn = new Uint8Array(0);
-  private clientHsIn = new Uint8Array(0);
+  private clientIn: Uint8Array = new Uint8Array(0);
+  private clientHsIn: Uint8Array = new Uint8Array(0);
 
   constructor(readonly opts: FakeServerOptions = {}) {
     this.cred = credential(opts.cred ?? 'ed25519');
