@@ -274,7 +274,13 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 // The client side: one puretls connection driven to the end, with everything it saw recorded.
 
 
-export type ConnectFn = (options: ClientOptions & { host: string; port: number }) => Promise<Duplex & { info: HandshakeInfo }>;
+export type ConnectFn = (options: ClientOptions & { host: string; port: number }) => Promise<Duplex & { info: HandshakeInfo | undefined }>;
+
+/** The HandshakeInfo of a connected socket; connect() resolving without one is a bug. */
+export function infoOf(sock: { info: HandshakeInfo | undefined }): HandshakeInfo {
+  if (sock.info === undefined) throw new Error('connect() resolved but the socket has no HandshakeInfo');
+  return sock.info;
+}
 
 /** What one exchange produced. */
 export interface Exchange {
@@ -315,7 +321,7 @@ export async function exchange(
     });
     if (payload !== null) sock.write(payload);
     await within(done, boundMs, 'reading until the server closed');
-    return { info: sock.info, data: Buffer.concat(chunks), events };
+    return { info: infoOf(sock), data: Buffer.concat(chunks), events };
   } finally {
     sock.destroy();
   }
@@ -358,4 +364,13 @@ export function readAtLeast(sock: Duplex, count: number, ms = 10_000): Promise<B
     ms,
     `reading ${count} bytes`,
   );
+}
+
+/** Polls `pred` every 10 ms until it holds; rejects after `ms` naming `what`. */
+export async function waitUntil(pred: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(10);
+  }
 }
