@@ -41,6 +41,7 @@ export {
 export { parseSpki, parseRsaPublicKey, OID, CURVE_BY_OID, HASH_BY_OID } from './spki.js';
 export { DerReader, DerTag, contextTag, derIntegerToBigint, oidToString, readSequence, readSingle, readTlv, type Tlv } from './der.js';
 export { rsaSignPkcs1, rsaSignPss, rsaVerifyPkcs1, rsaVerifyPss, parseRsaPrivateKey, type RsaPrivateKey, type RsaPublicValues } from './rsa.js';
+export { rsaEncryptPkcs1 } from './rsa-encrypt.js';
 export { ecdsaDerToCompact, signMessage, verifySignature } from './signature.js';
 export { parsePrivateKey, publicKeyOf, type PrivateKey } from './private-key.js';
 export { bigIntToBytes, bytesToBigInt, modPow } from './bigint.js';

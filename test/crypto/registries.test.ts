@@ -154,7 +154,7 @@ describe('signature schemes', () => {
   it('schemeMatchesKey', () => {
     const rsae: PublicKey = { kind: 'rsa', n: 3n, e: 3n, bits: 2048 };
     const pssAny: PublicKey = { kind: 'rsa', n: 3n, e: 3n, bits: 2048, pss: { restricted: true } };
-    const pss384: PublicKey = { ...pssAny, pss: { restricted: true, params: { hash: 'sha384', mgfHash: 'sha384', saltLength: 48 } } };
+    const pss384: PublicKey = { kind: 'rsa', n: 3n, e: 3n, bits: 2048, pss: { restricted: true, params: { hash: 'sha384', mgfHash: 'sha384', saltLength: 48 } } };
     const p256: PublicKey = { kind: 'ec', curve: 'P-256', point: new Uint8Array(65), bits: 256 };
     const ed: PublicKey = { kind: 'ed25519', raw: new Uint8Array(32), bits: 256 };
     const m = (name: string, k: PublicKey, v?: '1.2' | '1.3') => schemeMatchesKey(schemeByName(name)!, k, v);
