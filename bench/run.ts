@@ -1,0 +1,212 @@
+/**
+ * `npm run bench`: one run prints
+ *   (a) full-handshake latency and client CPU, puretls vs node:tls, and the raw noble floor;
+ *   (b) bulk throughput with 16 KiB records (AES-128-GCM, ChaCha20-Poly1305): the puretls
+ *       record layer in memory vs raw noble AEAD, and puretls vs node:tls over loopback;
+ *   (c) the CLI's cold start;
+ *   (d) X.509 results from bench/x509.ts when that file is present.
+ * as Markdown tables (for the README), and writes bench-results.json at the project root.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { testPki } from '../test/helpers/certs.js';
+import { benchNodeLoopback, benchPuretlsLoopback, benchRecordLayer, SUITE_FOR, type RecordLayerStats } from './bulk.js';
+import { benchCliColdStart } from './cli.js';
+import { aeadFloor, handshakeFloor, type AeadKind } from './floor.js';
+import { benchNodeHandshake, benchPuretlsHandshake, type HandshakeStats } from './handshake.js';
+import { BENCH_DIR, fmt, mdTable, msSince, nowNs, PROJECT_ROOT, round, startBenchServer } from './util.js';
+
+const BULK_BYTES = 32 * 1024 * 1024;
+
+interface Results {
+  environment: { node: string; cpu: string; cores: number; date: string };
+  handshake?: {
+    puretls: HandshakeStats;
+    node: HandshakeStats;
+    nobleFloorMs: number;
+    ratios: { wall: number; cpu: number; cpuOverFloor: number };
+  };
+  bulk: Array<{
+    aead: AeadKind;
+    suite: string;
+    noble: { sealMBps: number; openMBps: number };
+    puretls: RecordLayerStats;
+    puretlsLoopbackMBps: number;
+    nodeLoopbackMBps: number;
+    ratios: { seal: number; open: number; loopback: number };
+  }>;
+  cli?: { medianMs: number; runs: number };
+  x509?: Array<{ name: string; puretlsMs: number; nodeMs: number; ratio: number }>;
+  errors: string[];
+  totalSeconds: number;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+async function section<T>(name: string, errors: string[], fn: () => Promise<T> | T): Promise<T | undefined> {
+  log(`${name}...`);
+  try {
+    return await fn();
+  } catch (e) {
+    const msg = `${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    errors.push(msg);
+    log(`FAILED ${msg}`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const tStart = nowNs();
+  const errors: string[] = [];
+  const results: Results = {
+    environment: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString() },
+    bulk: [],
+    errors,
+    totalSeconds: 0,
+  };
+
+  const pki = testPki();
+  // "Chain of two": a P-256 leaf signed by the P-256 root the client trusts, so the client
+  // verifies two P-256 signatures (the leaf's, and CertificateVerify).
+  const cred = pki.direct();
+  const server = await startBenchServer(cred.keyPem, cred.chainPem);
+  try {
+    // (a) handshake
+    const floor = await section('noble handshake floor', errors, () => handshakeFloor());
+    const node = await section('node:tls handshakes', errors, () => benchNodeHandshake(server.port, pki.ca));
+    const pure = await section('puretls handshakes', errors, () => benchPuretlsHandshake(server.port, pki.ca));
+    if (floor && node && pure) {
+      results.handshake = {
+        puretls: pure,
+        node,
+        nobleFloorMs: floor.ms,
+        ratios: { wall: pure.wallMs / node.wallMs, cpu: pure.cpuMs / node.cpuMs, cpuOverFloor: pure.cpuMs / floor.ms },
+      };
+    }
+
+    // (b) bulk
+    for (const aead of ['aes-128-gcm', 'chacha20-poly1305'] as const) {
+      const suite = SUITE_FOR[aead];
+      const noble = await section(`noble ${aead} 16 KiB`, errors, () => aeadFloor(aead));
+      const rl = await section(`puretls record layer ${suite}`, errors, () => benchRecordLayer(server.port, pki.ca, suite, BULK_BYTES));
+      const pl = await section(`puretls loopback ${suite}`, errors, () => benchPuretlsLoopback(server.port, pki.ca, suite, BULK_BYTES));
+      const nl = await section(`node:tls loopback ${suite}`, errors, () => benchNodeLoopback(server.port, pki.ca, suite, BULK_BYTES));
+      if (noble && rl && pl !== undefined && nl !== undefined) {
+        results.bulk.push({
+          aead,
+          suite,
+          noble,
+          puretls: rl,
+          puretlsLoopbackMBps: pl,
+          nodeLoopbackMBps: nl,
+          ratios: { seal: rl.sealMBps / noble.sealMBps, open: rl.openMBps / noble.openMBps, loopback: pl / nl },
+        });
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+
+  // (c) CLI cold start
+  results.cli = await section('CLI cold start', errors, () => benchCliColdStart(10));
+
+  // (d) X.509, when the other helper's file is built
+  const x509Path = join(BENCH_DIR, 'x509.js');
+  if (existsSync(x509Path)) {
+    results.x509 = await section('x509', errors, async () => {
+      const mod = (await import(pathToFileURL(x509Path).href)) as {
+        benchX509?: () => Promise<Array<{ name: string; puretlsMs: number; nodeMs: number; ratio: number }>>;
+      };
+      if (typeof mod.benchX509 !== 'function') throw new Error('bench/x509.js does not export benchX509()');
+      return mod.benchX509();
+    });
+  }
+  pki.cleanup();
+
+  results.totalSeconds = round(msSince(tStart) / 1000, 1);
+  process.stdout.write(report(results) + '\n');
+  writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+  log(`wrote bench-results.json (${results.totalSeconds} s)`);
+  return errors.length === 0 ? 0 : 1;
+}
+
+function report(r: Results): string {
+  const out: string[] = [];
+  out.push(`Benchmarks: Node ${r.environment.node}, ${r.environment.cpu} (${r.environment.cores} cores), ${r.environment.date.slice(0, 10)}`);
+  out.push('');
+  out.push('**Full handshake** (TLS 1.3, x25519, TLS_AES_128_GCM_SHA256, ECDSA P-256 leaf signed by the trusted P-256 CA; loopback server in a child process)');
+  out.push('');
+  const h = r.handshake;
+  if (h) {
+    out.push(
+      mdTable(
+        ['client', 'wall ms (median)', 'client CPU ms / handshake', 'handshakes'],
+        [
+          ['puretls', fmt(h.puretls.wallMs), fmt(h.puretls.cpuMs), h.puretls.iters],
+          ['node:tls (OpenSSL)', fmt(h.node.wallMs), fmt(h.node.cpuMs), h.node.iters],
+          ['noble crypto floor (x25519, 2 × P-256 verify, HKDF)', '—', fmt(h.nobleFloorMs), '—'],
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      `puretls / node:tls: wall ${fmt(h.ratios.wall)}×, CPU ${fmt(h.ratios.cpu)}×; puretls CPU / noble floor: ${fmt(h.ratios.cpuOverFloor)}×`,
+    );
+  } else out.push('_handshake benchmark failed (see errors)_');
+  out.push('');
+  out.push(`**Bulk data, 16 KiB records** (record layer: in memory through ClientConnection, ${BULK_BYTES >> 20} MiB; loopback: receive ${BULK_BYTES >> 20} MiB)`);
+  out.push('');
+  if (r.bulk.length) {
+    out.push(
+      mdTable(
+        ['AEAD', 'noble seal MB/s', 'puretls seal MB/s', 'seal ratio', 'noble open MB/s', 'puretls open MB/s', 'open ratio', 'puretls loopback MB/s', 'node:tls loopback MB/s', 'puretls / node'],
+        r.bulk.map((b) => [
+          b.aead,
+          fmt(b.noble.sealMBps, 1),
+          fmt(b.puretls.sealMBps, 1),
+          fmt(b.ratios.seal),
+          fmt(b.noble.openMBps, 1),
+          fmt(b.puretls.openMBps, 1),
+          fmt(b.ratios.open),
+          fmt(b.puretlsLoopbackMBps, 1),
+          fmt(b.nodeLoopbackMBps, 1),
+          fmt(b.ratios.loopback),
+        ]),
+      ),
+    );
+  } else out.push('_bulk benchmark failed (see errors)_');
+  out.push('');
+  out.push('**CLI cold start**');
+  out.push('');
+  out.push(
+    r.cli
+      ? mdTable(['command', `median ms (${r.cli.runs} spawns)`], [['node bin/puretls.js --help', fmt(r.cli.medianMs, 1)]])
+      : '_CLI benchmark failed (see errors)_',
+  );
+  if (r.x509) {
+    out.push('');
+    out.push('**X.509**');
+    out.push('');
+    out.push(mdTable(['case', 'puretls ms', 'node ms', 'ratio'], r.x509.map((x) => [x.name, fmt(x.puretlsMs, 3), fmt(x.nodeMs, 3), fmt(x.ratio)])));
+  }
+  if (r.errors.length) {
+    out.push('');
+    out.push('Errors:');
+    for (const e of r.errors) out.push(`- ${e.split('\n')[0]}`);
+  }
+  out.push('');
+  out.push(`(total ${r.totalSeconds} s)`);
+  return out.join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
