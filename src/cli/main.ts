@@ -25,6 +25,11 @@ export interface CliIO {
 }
 
 function processIO(): CliIO {
+  // `puretls connect ... | head`: a reader that went away is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,
