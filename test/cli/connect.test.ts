@@ -62,7 +62,15 @@ describe('puretls connect', () => {
     const verify = /verify=(\S+)/.exec(r.stderr)![1]!;
     expect(verify).not.toMatch(/^(ok|skipped)$/);
     expect(verify).toMatch(/^[A-Z_]+(,[A-Z_]+)*$/);
+    expect(verify.split(',')).toContain('NOT_TRUSTED');
     expect(r.stdout).toContain('got:');
+    expect(r.code).toBe(0);
+  });
+
+  it('--ignore accepts the named certificate flag under verify required', async () => {
+    const { port } = await tlsServer();
+    const r = await within(runCli(['connect', `localhost:${port}`, '--ca', otherCaFile, '--ignore', 'NOT_TRUSTED', '--send', 'QUIT\\r\\n']));
+    expect(r.stderr).toMatch(/ verify=ok\n$/);
     expect(r.code).toBe(0);
   });
 
@@ -129,6 +137,9 @@ describe('puretls connect', () => {
     const verbose = await within(runCli(['connect', `localhost:${port}`, '--ca', caFile, '--debug', 'verbose', '--send', 'QUIT\\r\\n']));
     expect(verbose.stderr).toMatch(/^\[record\] /m);
     expect(verbose.stderr).toMatch(/^\[key\] SECRET client_handshake_traffic_secret = [0-9a-f]{64,} /m);
+    const errorOnly = await within(runCli(['connect', `localhost:${port}`, '--ca', otherCaFile, '--debug', 'error']));
+    expect(errorOnly.stderr).toMatch(/^\[error\] CERT_VERIFY_FAILED: .*\(alert sent: \w+\)\nerror: CERT_VERIFY_FAILED: /);
+    expect(errorOnly.stderr).not.toMatch(/^\[(state|message|check|record|key)\]/m);
   });
 
   it('--keylog writes NSS key log lines', async () => {
