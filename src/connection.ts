@@ -175,6 +175,10 @@ export class ClientConnection {
         return this.processChangeCipherSpec(rec);
       case ContentType.application_data:
         return this.processApplicationData(rec);
+      default:
+        // RFC 8446 §5: an unexpected record type MUST be answered with unexpected_message. The
+        // deframer checks the outer type; this is an unknown *inner* type of a protected record.
+        throw new TlsError('UNEXPECTED_MESSAGE', `protected record of unknown content type ${rec.type}`, { alert: 'unexpected_message' });
     }
   }
 
