@@ -76,22 +76,24 @@ describe('createAead', () => {
       const aead = createAead(name, k);
       const sealed = aead.seal(nonce, aad, pt);
       const N = 40;
-      const ours = () => {
-        const t = performance.now();
-        for (let i = 0; i < N; i++) aead.seal(nonce, aad, pt), aead.open(nonce, aad, sealed);
-        return performance.now() - t;
+      // CPU time of this process, not wall time: the box is shared and often loaded.
+      const cpuMs = (f: () => void) => {
+        const t = process.cpuUsage();
+        for (let i = 0; i < N; i++) f();
+        const d = process.cpuUsage(t);
+        return (d.user + d.system) / 1000;
       };
-      const base = () => {
-        const t = performance.now();
-        for (let i = 0; i < N; i++) raw(k, nonce, aad).encrypt(pt), raw(k, nonce, aad).decrypt(sealed);
-        return performance.now() - t;
-      };
+      const ours = () => cpuMs(() => (aead.seal(nonce, aad, pt), aead.open(nonce, aad, sealed)));
+      const base = () => cpuMs(() => (raw(k, nonce, aad).encrypt(pt), raw(k, nonce, aad).decrypt(sealed)));
       ours(), base(); // warm up
+      // Best of 10 interleaved rounds; measure again (up to 3 times) before failing.
       let bestOurs = Infinity;
       let bestBase = Infinity;
-      for (let round = 0; round < 7; round++) {
-        bestBase = Math.min(bestBase, base());
-        bestOurs = Math.min(bestOurs, ours());
+      for (let attempt = 0; attempt < 3 && !(bestBase / bestOurs >= 0.9); attempt++) {
+        for (let round = 0; round < 10; round++) {
+          bestBase = Math.min(bestBase, base());
+          bestOurs = Math.min(bestOurs, ours());
+        }
       }
       console.log(`${name}: ours ${bestOurs.toFixed(1)} ms, raw noble ${bestBase.toFixed(1)} ms (${((bestBase / bestOurs) * 100).toFixed(0)}%)`);
       expect(bestBase / bestOurs).toBeGreaterThanOrEqual(0.9);
