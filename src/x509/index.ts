@@ -24,7 +24,7 @@ export type { Name } from './name.js';
 export type { SignatureAlgorithmInfo } from './algorithms.js';
 export { loadCertificates, pemToDer } from './pem.js';
 export { matchServerName, parseIp, normalizeDnsName } from './hostname.js';
-export { MAX_EDGES, MAX_PATHS, type ChainVerifyOptions, type ChainVerifyResult, type CertificateReport, type VerifyPolicy } from './verify.js';
+export { MAX_EDGES, MAX_PATHS, MAX_SIGNATURE_CHECKS, type ChainVerifyOptions, type ChainVerifyResult, type CertificateReport, type VerifyPolicy } from './verify.js';
 
 /**
  * Validate `peerChain` (DER, leaf first, the rest in any order) against the trust anchors. Never

@@ -102,10 +102,22 @@ export function nameConstraintViolation(nc: NameConstraints, cert: Certificate, 
   for (const n of cert.san ?? []) names.push({ form: formOf(n), name: n });
   void isLeaf;
 
+  const group = (list: GeneralSubtree[] | undefined): Map<Form, GeneralSubtree[]> => {
+    const m = new Map<Form, GeneralSubtree[]>();
+    for (const s of list ?? []) {
+      const f = formOf(s.base);
+      const l = m.get(f);
+      if (l) l.push(s);
+      else m.set(f, [s]);
+    }
+    return m;
+  };
+  const permittedBy = group(nc.permitted);
+  const excludedBy = group(nc.excluded);
   let work = 0;
   for (const { form, name } of names) {
-    const permitted = (nc.permitted ?? []).filter((s) => formOf(s.base) === form);
-    const excluded = (nc.excluded ?? []).filter((s) => formOf(s.base) === form);
+    const permitted = permittedBy.get(form) ?? [];
+    const excluded = excludedBy.get(form) ?? [];
     if (permitted.length === 0 && excluded.length === 0) continue;
     work += permitted.length + excluded.length;
     if (work > MAX_NC_COMPARISONS) return 'name constraints too complex to evaluate';

@@ -69,6 +69,8 @@ export interface ChainVerifyResult {
 }
 
 export const MAX_EDGES = 256;
+/** Signature checks spent choosing between candidate issuers, per call (Go uses 100 too). */
+export const MAX_SIGNATURE_CHECKS = 100;
 export const MAX_PATHS = 64;
 const DEFAULT_MAX_DEPTH = 8;
 
@@ -360,6 +362,8 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
 
   const candidates: Candidate[] = [];
   let edges = 0;
+  let sigChecks = 0;
+  const exhausted = (): boolean => edges > MAX_EDGES || sigChecks > MAX_SIGNATURE_CHECKS || candidates.length >= MAX_PATHS;
   let best: Candidate | undefined;
   let winner: Candidate | undefined;
   const hardLimit = 2 * ctx.maxDepth + 4;
@@ -392,7 +396,11 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
     if (all.length > 1) {
       // With a choice of issuers, keep those whose key verifies the signature (RFC 4158 §3.5);
       // if none does, keep the first so that the report can say BAD_SIGNATURE.
-      const good = all.filter((x) => c.signatureAlgorithm.alg !== undefined && x.cert.publicKey.kind !== 'unsupported' && signatureValid(c, x.cert));
+      const good = all.filter((x) => {
+        if (c.signatureAlgorithm.alg === undefined || x.cert.publicKey.kind === 'unsupported') return false;
+        if (++sigChecks > MAX_SIGNATURE_CHECKS) return false;
+        return signatureValid(c, x.cert);
+      });
       all = good.length > 0 ? good : all.slice(0, 1);
     }
     return all;
@@ -405,7 +413,7 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
     if (issuers.length === 0) return consider(path, false);
     let extended = false;
     for (const { cert, anchor } of issuers) {
-      if (++edges > MAX_EDGES || candidates.length >= MAX_PATHS) break;
+      if ((++edges, exhausted())) break;
       const key = loopKey(cert);
       if (onPath.has(key)) continue;
       extended = true;
@@ -437,7 +445,7 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
   if (!chosen.anchored) {
     const last = chosen.path.length - 1;
     const top = chosen.path[last]!;
-    f.add(last, 'NOT_TRUSTED', edges > MAX_EDGES || candidates.length >= MAX_PATHS ? 'path building gave up (work limit)' : `no trust anchor issued ${top.selfIssued ? 'this self-signed certificate' : top.issuer}`);
+    f.add(last, 'NOT_TRUSTED', exhausted() ? 'path building gave up (work limit)' : `no trust anchor issued ${top.selfIssued ? 'this self-signed certificate' : top.issuer}`);
   }
   if (!chosen.signaturesChecked) {
     // Signatures are the expensive part. When the path already fails for a reason that neither
