@@ -7,7 +7,7 @@
  * forgeries against lax parsers worked. PSS follows EMSA-PSS-VERIFY (§9.1.2) step by step.
  * Signing uses the CRT with blinding and checks its own result before releasing it.
  */
-import { decodeError } from '../errors.js';
+import { decodeError, tlsError } from '../errors.js';
 import { bigIntToBytes, bitLength, byteLength, bytesToBigInt, modInverse, modPow } from './bigint.js';
 import { DerReader, DerTag, readSequence } from './der.js';
 import { HASH_LEN, hash, type HashName } from './hash.js';
@@ -152,7 +152,7 @@ function rsasp1(priv: RsaPrivateKey, m: bigint, random: RandomSource): bigint {
   const sBlinded = m2 + priv.q * hh;
   const s = (sBlinded * modInverse(r, n)) % n;
   // A fault in the CRT would leak a factor of n: verify before releasing (Boneh-DeMillo-Lipton).
-  if (modPow(s, e, n) !== m) throw new Error('RSA signature self-check failed');
+  if (modPow(s, e, n) !== m) throw tlsError('INTERNAL', 'RSA signature self-check failed');
   return s;
 }
 
@@ -160,7 +160,7 @@ function rsasp1(priv: RsaPrivateKey, m: bigint, random: RandomSource): bigint {
 export function rsaSignPkcs1(priv: RsaPrivateKey, hashName: HashName, message: Uint8Array, random: RandomSource = secureRandom): Uint8Array {
   const k = byteLength(priv.n);
   const em = emsaPkcs1Encode(hashName, message, k);
-  if (!em) throw new RangeError('RSA key too small for this hash');
+  if (!em) throw tlsError('BAD_CONFIG', `RSA key of ${k} bytes is too small for PKCS#1 v1.5 with ${hashName}`);
   return bigIntToBytes(rsasp1(priv, bytesToBigInt(em), random), k);
 }
 
@@ -171,7 +171,7 @@ export function rsaSignPss(priv: RsaPrivateKey, params: RsaPssParams, message: U
   const emLen = Math.ceil(emBits / 8);
   const hLen = HASH_LEN[params.hash];
   const sLen = params.saltLength;
-  if (emLen < hLen + sLen + 2) throw new RangeError('RSA key too small for this PSS hash and salt'); // §9.1.1 step 3
+  if (emLen < hLen + sLen + 2) throw tlsError('BAD_CONFIG', `RSA key too small for PSS with ${params.hash} and a ${sLen}-byte salt`); // §9.1.1 step 3
   const salt = random(sLen); // step 4
   const h = pssHash(params.hash, hash(params.hash, message), salt); // steps 2, 5, 6
   const db = new Uint8Array(emLen - hLen - 1); // steps 7-8: PS || 0x01 || salt

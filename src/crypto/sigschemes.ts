@@ -5,7 +5,7 @@
  * (RFC 5246 §7.4.1.4.1), so one table serves both versions.
  */
 import { TlsError } from '../errors.js';
-import type { HashName } from './hash.js';
+import { HASH_LEN, type HashName } from './hash.js';
 import { splitList, type TlsVersionName } from './suites.js';
 import type { NamedCurve, PublicKey, SignatureAlgorithm } from './types.js';
 
@@ -25,8 +25,6 @@ export interface SignatureScheme {
   /** Offered when the user names no schemes. */
   readonly defaultEnabled: boolean;
 }
-
-const HASH_LEN: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 
 function ecdsa(code: number, name: string, hash: HashName, curve?: NamedCurve): SignatureScheme {
   if (!curve) {
