@@ -10,6 +10,7 @@ import { secureRandom, type RandomSource } from './crypto/random.js';
 import { badConfig } from './errors.js';
 import type { ClientOptions, TlsVersionName, VerifyMode } from './types.js';
 import { isIP } from './wire/ip.js';
+import { loadCertificates, loadTrustAnchors } from './x509/index.js';
 
 export interface ResolvedConfig {
   readonly options: ClientOptions;
@@ -28,6 +29,23 @@ export interface ResolvedConfig {
   readonly alpn: readonly string[];
   readonly middleboxCompat: boolean;
   readonly random: RandomSource;
+  /** Trust anchors (DER), loaded once here so bad PEM fails before any byte is sent. */
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly intermediates: readonly Uint8Array[];
+}
+
+/** Parsing a root store costs milliseconds: keep the last few by input identity. */
+const anchorCache = new WeakMap<object, Uint8Array[]>();
+function anchorsFor(ca: ClientOptions['ca'], verify: VerifyMode): Uint8Array[] {
+  if (verify === 'none') return [];
+  if (ca !== null && typeof ca === 'object' && !(ca instanceof Uint8Array)) {
+    const hit = anchorCache.get(ca);
+    if (hit) return hit;
+    const der = loadTrustAnchors(ca, verify);
+    anchorCache.set(ca, der);
+    return der;
+  }
+  return loadTrustAnchors(ca, verify);
 }
 
 const VERSIONS: readonly TlsVersionName[] = ['1.2', '1.3'];
@@ -127,8 +145,13 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
   }
 
+  const trustAnchors = anchorsFor(options.ca, verify);
+  const intermediates = verify === 'none' ? [] : loadCertificates(options.intermediates, 'intermediates');
+
   return Object.freeze({
     options,
+    trustAnchors,
+    intermediates,
     versions,
     minVersion: min,
     maxVersion: max,

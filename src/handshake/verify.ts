@@ -17,7 +17,7 @@ import type { PublicKey } from '../crypto/types.js';
 import { TlsError } from '../errors.js';
 import type { VerifyReport } from '../types.js';
 import { equalBytesCT } from '../wire/bytes.js';
-import { loadCertificates, parseCertificate, verifyChain, type Certificate } from '../x509/index.js';
+import { parseCertificate, verifyChain, type Certificate } from '../x509/index.js';
 
 declare const chainBrand: unique symbol;
 declare const sigBrand: unique symbol;
@@ -28,17 +28,6 @@ export type ChainVerified = VerifyReport & { readonly [chainBrand]: true; readon
 export type SignatureVerified = { readonly [sigBrand]: true; readonly scheme: SignatureScheme };
 /** Minted only by verifyFinished. */
 export type FinishedVerified = { readonly [finBrand]: true };
-
-let trustCache: { input: unknown; der: Uint8Array[] } | undefined;
-
-/** The configured trust anchors as DER (parsed once per `ca` value). */
-export function trustAnchors(config: ResolvedConfig): Uint8Array[] {
-  const input = config.options.ca;
-  if (trustCache && trustCache.input === input) return trustCache.der;
-  const der = loadCertificates(input, 'ca');
-  trustCache = { input, der };
-  return der;
-}
 
 /**
  * Validate the server's chain. Mode 'none' only parses the leaf (its key is still needed);
@@ -73,11 +62,10 @@ export function verifyServerCertificates(
   if (mode === 'none') {
     return { status: 'skipped', flags: [], certificates: [], peerCertificates: chainDer, leafKey } as unknown as ChainVerified;
   }
-  const anchors = trustAnchors(config);
   const o = config.options;
   const result = verifyChain(chainDer, {
-    trustAnchors: anchors,
-    intermediates: o.intermediates !== undefined ? loadCertificates(o.intermediates, 'intermediates') : [],
+    trustAnchors: config.trustAnchors as Uint8Array[],
+    intermediates: config.intermediates as Uint8Array[],
     name: config.verifyName,
     now,
     eku: 'serverAuth',

@@ -11,6 +11,7 @@
  * mid-handshake.
  */
 import { connect as netConnect } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { ClientConnection } from '../connection.js';
 import type { ClientOptions } from '../types.js';
@@ -26,10 +27,19 @@ export interface NodeConnectOptions extends ClientOptions {
   socket?: Duplex;
 }
 
+/**
+ * Without `ca`, trust the Mozilla root store that Node ships (`tls.rootCertificates`), as
+ * node:tls does. The array is the same object on every call, so its parse is cached.
+ */
+export function withDefaultRoots<T extends ClientOptions>(options: T): T {
+  if (options.ca !== undefined || options.verify === 'none') return options;
+  return { ...options, ca: rootCertificates as string[] };
+}
+
 /** Open the transport, run the handshake, resolve with the TLSSocket once it is complete. */
 export async function connect(options: NodeConnectOptions): Promise<TLSSocket> {
   // Validate the options before opening anything (BAD_CONFIG / BAD_PEM throw here).
-  const engine = new ClientConnection(options);
+  const engine = new ClientConnection(withDefaultRoots(options));
   const transport = options.socket ?? netConnect({ host: options.host, port: options.port });
   const servername =
     options.servername === false ? undefined : (options.servername ?? options.host);
