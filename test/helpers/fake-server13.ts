@@ -242,6 +242,8 @@ export interface Hooks {
   records?: (recs: RecordSpec[], s: FakeServer13) => RecordSpec[];
   /** Bytes per feed() call (default: all at once). */
   chunk?: number;
+  /** Change the sealed bytes of the whole server flight before they are fed (fuzzing, truncation). */
+  wire?: (bytes: Uint8Array, s: FakeServer13) => Uint8Array;
 }
 
 export interface FakeServerOptions {
@@ -289,6 +291,8 @@ export class FakeServer13 {
 
   // what the client sent
   readonly clientRecords: ClientRecord[] = [];
+  /** Every record the client sent, as on the wire (header included). */
+  readonly clientRaw: Uint8Array[] = [];
   private clientIn: Uint8Array = new Uint8Array(0);
   private clientHsIn: Uint8Array = new Uint8Array(0);
 
@@ -316,11 +320,18 @@ export class FakeServer13 {
       const hdr = this.clientIn.slice(0, 5);
       const body = this.clientIn.slice(5, 5 + len);
       this.clientIn = this.clientIn.slice(5 + len);
+      this.clientRaw.push(cat(hdr, body));
       let rec: ClientRecord;
       if (hdr[0] === CT.appData) {
-        if (!this.clientKey) throw new Error('fake server: encrypted record from the client before keys were derived');
-        const inner = this.clientKey.aead.open(this.clientKey.nonce(), hdr, body);
-        if (!inner) throw new Error('fake server: cannot decrypt a record from the client');
+        // A client that derived other keys than ours (a fuzzed ServerHello) cannot be read:
+        // such records are kept with type -1 (the fuzz tests check their shape instead).
+        const inner = this.clientKey?.aead.open(this.clientKey.nonce(), hdr, body);
+        if (!inner) {
+          const r = { type: -1, plaintext: body, encrypted: true };
+          this.clientRecords.push(r);
+          fresh.push(r);
+          continue;
+        }
         let i = inner.length - 1;
         while (i >= 0 && inner[i] === 0) i--;
         rec = { type: inner[i]!, plaintext: inner.slice(0, i), encrypted: true };
@@ -613,7 +624,9 @@ export class FakeServer13 {
     if (h.coalesce) specs.push(hsRec(cat(...msgs)));
     else for (const m of msgs) specs.push(hsRec(m));
     if (h.records) specs = h.records(specs, this);
-    return this.deliver(this.seal(specs), h.chunk);
+    let bytes = this.seal(specs);
+    if (h.wire) bytes = h.wire(bytes, this);
+    return this.deliver(bytes, h.chunk);
   }
 
   /** handshake() that must succeed (and the client's Finished must verify). */
