@@ -73,6 +73,8 @@ export interface VerifyReport {
   certificates: Array<{ depth: number; subject: string; flags: string[] }>;
   /** The chain as sent by the server (DER), leaf first. */
   peerCertificates: Uint8Array[];
+  /** The path the validator built (DER), leaf first, ending at the trust anchor; empty when skipped. */
+  verifiedChain: Uint8Array[];
 }
 
 export interface HandshakeInfo {

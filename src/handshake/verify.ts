@@ -60,7 +60,7 @@ export function verifyServerCertificates(
   }
   const mode = config.verify;
   if (mode === 'none') {
-    return { status: 'skipped', flags: [], certificates: [], peerCertificates: chainDer, leafKey } as unknown as ChainVerified;
+    return { status: 'skipped', flags: [], certificates: [], peerCertificates: chainDer, verifiedChain: [], leafKey } as unknown as ChainVerified;
   }
   const o = config.options;
   const result = verifyChain(chainDer, {
@@ -79,6 +79,7 @@ export function verifyServerCertificates(
     flags: result.flags,
     certificates: result.certificates,
     peerCertificates: chainDer,
+    verifiedChain: result.chain.map((c) => c.der),
   };
   if (!result.ok && mode === 'required') {
     const where = result.certificates
@@ -111,6 +112,17 @@ function flagHint(flags: string[], config: ResolvedConfig): string {
   if (flags.includes('EXPIRED')) return ' (a certificate has expired, or the local clock is wrong)';
   if (flags.includes('FUTURE')) return ' (a certificate is not yet valid, or the local clock is wrong)';
   return '';
+}
+
+/** The public report of a chain check (for HandshakeInfo.verify). */
+export function verifyReport(chain: ChainVerified): VerifyReport {
+  return {
+    status: chain.status,
+    flags: chain.flags,
+    certificates: chain.certificates,
+    peerCertificates: chain.peerCertificates,
+    verifiedChain: chain.verifiedChain,
+  };
 }
 
 /** RFC 8446 §4.4.3: the content covered by a server CertificateVerify signature. */

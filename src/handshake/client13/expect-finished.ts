@@ -10,7 +10,7 @@ import { encodeHandshake } from '../codec/handshake.js';
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { encodeCertificate13 } from '../messages/certificate.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import { verifyFinished, type ChainVerified, type SignatureVerified } from '../verify.js';
+import { verifyFinished, verifyReport, type ChainVerified, type SignatureVerified } from '../verify.js';
 import type { Handshake13 } from './expect-server-params.js';
 import { ExpectTraffic } from './expect-traffic.js';
 
@@ -59,12 +59,7 @@ export class ExpectFinished implements HandshakeState {
       alpn: this.hs.alpn,
       resumed: false,
       helloRetry: this.hs.helloRetry,
-      verify: {
-        status: this.chain.status,
-        flags: this.chain.flags,
-        certificates: this.chain.certificates,
-        peerCertificates: this.chain.peerCertificates,
-      },
+      verify: verifyReport(this.chain),
       serverName: ctx.config.sni,
     };
     const next = new ExpectTraffic({
