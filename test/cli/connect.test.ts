@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/env.js';
+import { skipFor, PROJECT_ROOT } from '../helpers/env.js';
 import { closeAll, otherPki, pki, tcpServer, tlsServer, within } from '../transport/local-server.js';
 import { runCli } from './io.js';
 
@@ -170,8 +170,11 @@ describe('puretls demo', () => {
 });
 
 describe('the launcher (bin/puretls.js)', () => {
-  const built = existsSync(join(PROJECT_ROOT, 'dist/src/cli/main.js'));
-  if (!built) console.warn('[skip] bin/puretls.js: dist/ is not built (run npm run build; CI builds it through npm ci)');
+  // CI builds dist/ through `npm ci` (prepare); under PURETLS_REQUIRE_PEERS=1 a missing build fails.
+  const built = !skipFor(
+    existsSync(join(PROJECT_ROOT, 'dist/src/cli/main.js')) ? null : 'dist/ is not built (run npm run build)',
+    'bin/puretls.js launcher',
+  );
   it.skipIf(!built)('--help prints the usage and exits 0', () => {
     const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/puretls.js'), '--help'], { encoding: 'utf8', timeout: 10_000 });
     expect(r.status).toBe(0);
