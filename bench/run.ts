@@ -157,10 +157,13 @@ async function main(): Promise<number> {
       return mod.benchX509();
     });
   }
+  // (e) TLS 1.2 (bench/tls12.ts): its own Markdown section, printed after the report.
+  const tls12 = await section('TLS 1.2', errors, async () => (await import('./tls12.js')).benchTls12());
   pki.cleanup();
 
   results.totalSeconds = round(msSince(tStart) / 1000, 1);
   process.stdout.write(report(results) + '\n');
+  if (tls12) process.stdout.write('\n' + tls12 + '\n');
   writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`wrote bench-results.json (${results.totalSeconds} s)`);
   return errors.length === 0 ? 0 : 1;
