@@ -14,7 +14,7 @@ import { decodeFinished } from '../messages/finished.js';
 import { decodeNewSessionTicket12 } from '../messages/new-session-ticket.js';
 import { finished12 } from '../prf12.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import { verifyFinished } from '../verify.js';
+import { verifyFinished, verifyReport } from '../verify.js';
 import { ignoredHelloRequest, State12, type Authenticated12, type KeyExchange12 } from './common.js';
 import { ExpectTraffic12 } from './expect-traffic.js';
 
@@ -105,12 +105,7 @@ export class ExpectServerFinished extends State12 {
       alpn: this.hs.alpn,
       resumed: false,
       helloRetry: false,
-      verify: {
-        status: chain.status,
-        flags: chain.flags,
-        certificates: chain.certificates,
-        peerCertificates: chain.peerCertificates,
-      },
+      verify: verifyReport(chain),
       serverName: ctx.config.sni,
       extendedMasterSecret: this.hs.ems,
       ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
