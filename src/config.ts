@@ -34,10 +34,19 @@ export interface ResolvedConfig {
   readonly intermediates: readonly Uint8Array[];
 }
 
-/** Parsing a root store costs milliseconds: keep the last few by input identity. */
+/** Parsing a root store costs milliseconds: keep recent results by input identity (or text). */
 const anchorCache = new WeakMap<object, Uint8Array[]>();
+const anchorTextCache = new Map<string, Uint8Array[]>();
 function anchorsFor(ca: ClientOptions['ca'], verify: VerifyMode): Uint8Array[] {
   if (verify === 'none') return [];
+  if (typeof ca === 'string') {
+    const hit = anchorTextCache.get(ca);
+    if (hit) return hit;
+    const der = loadTrustAnchors(ca, verify);
+    if (anchorTextCache.size >= 16) anchorTextCache.delete(anchorTextCache.keys().next().value!);
+    anchorTextCache.set(ca, der);
+    return der;
+  }
   if (ca !== null && typeof ca === 'object' && !(ca instanceof Uint8Array)) {
     const hit = anchorCache.get(ca);
     if (hit) return hit;
