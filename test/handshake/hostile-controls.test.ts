@@ -68,7 +68,7 @@ describe('fake TLS 1.3 server: positive controls', () => {
   });
 
   it('accepts a HelloRetryRequest asking for secp384r1 and retries with that share only', () => {
-    const s = new FakeServer13();
+    const s = new FakeServer13({ client: { groups: ['x25519', 'secp256r1', 'secp384r1'] } });
     s.completeHandshake({ hrr: [{ group: 0x0018 }] });
     expect(s.client.info).toMatchObject({ group: 'secp384r1', helloRetry: true });
   });

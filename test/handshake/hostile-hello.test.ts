@@ -40,7 +40,7 @@ describe('HelloRetryRequest (RFC 8446 §4.1.4)', () => {
 
   it('refuses an HRR selecting a group that was not offered (secp521r1, and an unknown code): illegal_parameter', () => {
     for (const group of [P521, 0x7a7a]) {
-      const s = new FakeServer13();
+      const s = new FakeServer13({ client: { groups: ['x25519', 'secp256r1', 'secp384r1'] } });
       expectRefused(s, s.handshake({ hrr: [{ group }] }), 'ILLEGAL_PARAMETER', 'illegal_parameter');
       expect(s.clientHellos).toHaveLength(1); // no second ClientHello went out
     }
@@ -181,7 +181,9 @@ describe('ServerHello (RFC 8446 §4.1.3)', () => {
   it('refuses a key share for an offered group the client sent no share for (secp384r1): illegal_parameter', () => {
     const p384 = new Uint8Array(97);
     p384[0] = 4;
-    const { s, thrown } = withServerHello((sh) => setExt(sh.extensions, ExtensionType.key_share, keyShare(P384, p384)));
+    const { s, thrown } = withServerHello((sh) => setExt(sh.extensions, ExtensionType.key_share, keyShare(P384, p384)), {
+      client: { groups: ['x25519', 'secp256r1', 'secp384r1'], keyShareGroups: ['x25519', 'secp256r1'] },
+    });
     expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
   });
 
