@@ -271,17 +271,24 @@ function checkLeaf(c: Certificate, directlyTrusted: boolean, ctx: Ctx, f: Findin
 function checkSignatures(path: Certificate[], ctx: Ctx, f: Findings): void {
   for (let i = 0; i + 1 < path.length; i++) {
     const c = path[i]!;
+    const issuer = path[i + 1]!;
     const sa = c.signatureAlgorithm;
+    // A signature that cannot be checked is also BAD_SIGNATURE, so that ignoring BAD_ALGORITHM
+    // or BAD_KEY on purpose never accepts a signature nobody verified.
     if (!sa.alg) {
       f.add(i, 'BAD_ALGORITHM', sa.reason ?? `${sa.name} is not supported`);
+      f.add(i, 'BAD_SIGNATURE', `${sa.name}: the signature cannot be verified`);
       continue;
     }
     if (sa.hash === 'sha1' && !ctx.allowSha1) {
       f.add(i, 'BAD_ALGORITHM', `${sa.name}: SHA-1 signatures are not accepted`);
+      // ...and still verified below: the flag may be ignored, the signature may not be forged.
+    }
+    if (issuer.publicKey.kind === 'unsupported') {
+      f.add(i, 'BAD_SIGNATURE', `the issuer's key (${issuer.publicKey.algorithm}) cannot verify signatures`);
       continue;
     }
-    if (path[i + 1]!.publicKey.kind === 'unsupported') continue; // BAD_KEY on the issuer says why
-    if (!signatureValid(c, path[i + 1]!)) f.add(i, 'BAD_SIGNATURE', `signature does not verify with the key of ${path[i + 1]!.subject}`);
+    if (!signatureValid(c, issuer)) f.add(i, 'BAD_SIGNATURE', `signature does not verify with the key of ${issuer.subject}`);
   }
 }
 
