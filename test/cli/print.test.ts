@@ -13,7 +13,7 @@ const info: HandshakeInfo = {
   alpn: undefined,
   resumed: false,
   helloRetry: false,
-  verify: { status: 'ok', flags: [], certificates: [], peerCertificates: [] },
+  verify: { status: 'ok', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] },
   serverName: 'localhost',
 };
 
@@ -28,9 +28,9 @@ describe('handshake line', () => {
   });
 
   it('verify= is ok, skipped or the failure flags', () => {
-    expect(verifyField({ status: 'skipped', flags: [], certificates: [], peerCertificates: [] })).toBe('skipped');
-    expect(verifyField({ status: 'failed', flags: ['UNKNOWN_CA', 'EXPIRED'], certificates: [], peerCertificates: [] })).toBe('UNKNOWN_CA,EXPIRED');
-    expect(verifyField({ status: 'failed', flags: [], certificates: [], peerCertificates: [] })).toBe('failed');
+    expect(verifyField({ status: 'skipped', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] })).toBe('skipped');
+    expect(verifyField({ status: 'failed', flags: ['UNKNOWN_CA', 'EXPIRED'], certificates: [], peerCertificates: [], verifiedChain: [] })).toBe('UNKNOWN_CA,EXPIRED');
+    expect(verifyField({ status: 'failed', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] })).toBe('failed');
   });
 });
 

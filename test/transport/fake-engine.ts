@@ -20,7 +20,7 @@ export const FAKE_INFO: HandshakeInfo = {
   alpn: undefined,
   resumed: false,
   helloRetry: false,
-  verify: { status: 'ok', flags: [], certificates: [], peerCertificates: [] },
+  verify: { status: 'ok', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] },
   serverName: 'localhost',
 };
 
