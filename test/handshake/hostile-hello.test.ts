@@ -94,6 +94,19 @@ describe('HelloRetryRequest (RFC 8446 §4.1.4)', () => {
     expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
   });
 
+  it('refuses malformed HRR extensions (empty cookie, key_share with trailing bytes, duplicate cookie): decode_error / illegal_parameter', () => {
+    const cases: [(h: MutableHello) => void, 'DECODE_ERROR' | 'ILLEGAL_PARAMETER'][] = [
+      [(h) => setExt(h.extensions, ExtensionType.cookie, Uint8Array.of(0, 0)), 'DECODE_ERROR'], // cookie<1..2^16-1>
+      [(h) => setExt(h.extensions, ExtensionType.key_share, Uint8Array.of(0, 0x18, 0)), 'DECODE_ERROR'],
+      [(h) => h.extensions.push(ext(ExtensionType.cookie, Uint8Array.of(0, 1, 2))), 'ILLEGAL_PARAMETER'],
+    ];
+    for (const [mutate, code] of cases) {
+      const s = new FakeServer13();
+      const thrown = s.handshake({ hrr: [{ cookie: Uint8Array.of(1), mutate }] });
+      expectRefused(s, thrown, code, code === 'DECODE_ERROR' ? 'decode_error' : 'illegal_parameter');
+    }
+  });
+
   it('refuses a ServerHello whose suite differs from the HRR one: illegal_parameter', () => {
     const s = new FakeServer13();
     const thrown = s.handshake({ hrr: [{ cookie: Uint8Array.of(1), suite: 0x1301 }], serverHello: (sh) => (sh.cipherSuite = 0x1302) });
