@@ -122,6 +122,13 @@ describe('authentication (RFC 8446 §5.2): bad_record_mac', () => {
     }
   });
 
+  it('refuses a record whose header length is one byte short or one byte long', () => {
+    for (const delta of [-1, 1]) {
+      const { s, thrown } = afterHello((f) => [{ ...f[0]!, length: f[0]!.payload.length + 1 + 16 + delta }, ...f.slice(1)]);
+      expectRefused(s, thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+    }
+  });
+
   it('refuses a record sealed with the wrong key, and one shorter than the tag', () => {
     const a = afterHello((f) => [{ ...f[0]!, wrongKey: true }, ...f.slice(1)]);
     expectRefused(a.s, a.thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
