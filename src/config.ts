@@ -88,6 +88,8 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   let groups: NamedGroup[];
   if (groupNames === undefined) {
     groups = GROUPS.filter((g) => g.defaultEnabled);
+    // RFC 7919 §3: a client offering DHE suites SHOULD list the ffdhe groups it accepts.
+    if (suites.some((s) => s.kx === 'dhe')) groups = [...groups, ...GROUPS.filter((g) => g.kind === 'ffdhe')];
   } else {
     groups = groupNames.map((n) => {
       const g = groupByName(n);
