@@ -15,7 +15,7 @@ import { testPki } from '../test/helpers/certs.js';
 import { benchNodeLoopback, benchPuretlsLoopback, benchRecordLayer, SUITE_FOR, type RecordLayerStats } from './bulk.js';
 import { benchCliColdStart } from './cli.js';
 import { aeadFloor, handshakeFloor, type AeadKind } from './floor.js';
-import { benchNodeHandshake, benchPuretlsHandshake, bestOf, type HandshakeStats } from './handshake.js';
+import { benchCoreHandshake, benchNodeHandshake, benchPuretlsHandshake, bestOf, type HandshakeStats } from './handshake.js';
 import { BENCH_DIR, fmt, mdTable, msSince, nowNs, PROJECT_ROOT, round, startBenchServer } from './util.js';
 
 /** Received over loopback by each client. */
@@ -29,9 +29,10 @@ interface Results {
   environment: { node: string; cpu: string; cores: number; date: string };
   handshake?: {
     puretls: HandshakeStats;
+    core: HandshakeStats;
     node: HandshakeStats;
     nobleFloorMs: number;
-    ratios: { wall: number; cpu: number; cpuOverFloor: number };
+    ratios: { wall: number; cpu: number; cpuOverFloor: number; coreOverFloor: number };
   };
   bulk: Array<{
     aead: AeadKind;
@@ -85,22 +86,31 @@ async function main(): Promise<number> {
     let floorMs: number | undefined;
     let node: HandshakeStats | undefined;
     let pure: HandshakeStats | undefined;
+    let core: HandshakeStats | undefined;
     for (let round = 0; round < HANDSHAKE_ROUNDS; round++) {
       const r = ` (round ${round + 1})`;
       const f = await section('noble handshake floor' + r, errors, () => handshakeFloor(round === 0 ? 20 : 3, 700));
       const n = await section('node:tls handshakes' + r, errors, () => benchNodeHandshake(server.port, pki.ca, 1200, round === 0 ? 20 : 5));
       const p = await section('puretls handshakes' + r, errors, () => benchPuretlsHandshake(server.port, pki.ca, 2500, round === 0 ? 5 : 2));
-      if (!f || !n || !p) break;
+      const c = await section('puretls sans-IO core, replayed' + r, errors, () => benchCoreHandshake(server.port, pki.ca, 1200));
+      if (!f || !n || !p || !c) break;
       floorMs = Math.min(floorMs ?? Infinity, f.ms);
       node = bestOf(node, n);
       pure = bestOf(pure, p);
+      core = bestOf(core, c);
     }
-    if (floorMs !== undefined && node && pure) {
+    if (floorMs !== undefined && node && pure && core) {
       results.handshake = {
         puretls: pure,
+        core,
         node,
         nobleFloorMs: floorMs,
-        ratios: { wall: pure.wallMs / node.wallMs, cpu: pure.cpuMs / node.cpuMs, cpuOverFloor: pure.cpuMs / floorMs },
+        ratios: {
+          wall: pure.wallMs / node.wallMs,
+          cpu: pure.cpuMs / node.cpuMs,
+          cpuOverFloor: pure.cpuMs / floorMs,
+          coreOverFloor: core.cpuMs / floorMs,
+        },
       };
     }
 
@@ -181,7 +191,8 @@ function report(r: Results): string {
       mdTable(
         ['client', 'wall ms (median)', 'client CPU ms / handshake', 'handshakes'],
         [
-          ['puretls', fmt(h.puretls.wallMs), fmt(h.puretls.cpuMs), h.puretls.iters],
+          ['puretls (connect() over loopback)', fmt(h.puretls.wallMs), fmt(h.puretls.cpuMs), h.puretls.iters],
+          ['puretls sans-IO core (server flight replayed, no I/O)', '—', fmt(h.core.cpuMs), h.core.iters],
           ['node:tls (OpenSSL)', fmt(h.node.wallMs), fmt(h.node.cpuMs), h.node.iters],
           ['noble crypto floor (x25519, 2 × P-256 verify, SHA-256/HKDF/HMAC; CPU, no I/O)', '—', fmt(h.nobleFloorMs), '—'],
         ],
@@ -189,7 +200,7 @@ function report(r: Results): string {
     );
     out.push('');
     out.push(
-      `puretls / node:tls: wall ${fmt(h.ratios.wall)}×, CPU ${fmt(h.ratios.cpu)}×; puretls CPU / noble floor: ${fmt(h.ratios.cpuOverFloor)}×`,
+      `puretls / node:tls: wall ${fmt(h.ratios.wall)}×, CPU ${fmt(h.ratios.cpu)}×; puretls CPU / noble floor: ${fmt(h.ratios.cpuOverFloor)}× (core alone: ${fmt(h.ratios.coreOverFloor)}×)`,
     );
   } else out.push('_handshake benchmark failed (see errors)_');
   out.push('');
