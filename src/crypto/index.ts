@@ -39,7 +39,7 @@ export {
   type NamedGroup,
 } from './groups.js';
 export { parseSpki, parseRsaPublicKey, OID, CURVE_BY_OID, HASH_BY_OID } from './spki.js';
-export { DerReader, DerTag, contextTag, derIntegerToBigint, oidToString, readSequence, readSingle, readTlv, type Tlv } from './der.js';
+export { DerError, DerReader, Tag, contextTag, derIntegerToBigint, oidToString, readSequence, readSingle, readTlv, type Tlv } from '../wire/der.js';
 export { rsaSignPkcs1, rsaSignPss, rsaVerifyPkcs1, rsaVerifyPss, parseRsaPrivateKey, type RsaPrivateKey, type RsaPublicValues } from './rsa.js';
 export { rsaEncryptPkcs1 } from './rsa-encrypt.js';
 export { ecdsaDerToCompact, signMessage, verifySignature } from './signature.js';

@@ -9,7 +9,7 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { decodeError } from '../errors.js';
 import { bigIntToBytes } from './bigint.js';
-import { DerReader, DerTag, contextTag, readSequence, readSingle } from './der.js';
+import { DerReader, Tag, children, contextTag, readOid, readSequence, readSingle } from '../wire/der.js';
 import { parseRsaPrivateKey, type RsaPrivateKey } from './rsa.js';
 import { CURVE_BY_OID, OID } from './spki.js';
 import type { NamedCurve, PublicKey } from './types.js';
@@ -32,7 +32,7 @@ function parseSec1(der: Uint8Array, curveFromAlg: NamedCurve | undefined): Priva
   let curve = curveFromAlg;
   const params = r.optional(contextTag(0), 'parameters');
   if (params) {
-    const oid = new DerReader(params, 'parameters').oid('namedCurve');
+    const oid = children(params, 'parameters').oid('namedCurve');
     curve = CURVE_BY_OID[oid];
     if (!curve) throw decodeError(`ECPrivateKey: unsupported curve ${oid}`);
     if (curveFromAlg && curveFromAlg !== curve) throw decodeError('ECPrivateKey: curve differs from the algorithm');
@@ -49,16 +49,16 @@ function parseSec1(der: Uint8Array, curveFromAlg: NamedCurve | undefined): Priva
 /** A private key from DER (PKCS#8, PKCS#1 RSA or SEC1 EC). Throws DECODE_ERROR when it is none of them. */
 export function parsePrivateKey(der: Uint8Array): PrivateKey {
   const top = readSingle(der, 'private key');
-  if (top.tag !== DerTag.SEQUENCE) throw decodeError('private key: not a SEQUENCE');
+  if (top.tag !== Tag.SEQUENCE) throw decodeError('private key: not a SEQUENCE');
   const r = new DerReader(top.value, 'private key');
   const version = r.integer('version');
   const next = r.peekTag();
-  if (next === DerTag.INTEGER) return { kind: 'rsa', key: parseRsaPrivateKey(der) }; // PKCS#1
-  if (next === DerTag.OCTET_STRING && version === 1n) return parseSec1(der, undefined); // SEC1
+  if (next === Tag.INTEGER) return { kind: 'rsa', key: parseRsaPrivateKey(der) }; // PKCS#1
+  if (next === Tag.OCTET_STRING && version === 1n) return parseSec1(der, undefined); // SEC1
   // RFC 5208 §5 / RFC 5958 §2 PrivateKeyInfo / OneAsymmetricKey
   const alg = r.sequence('privateKeyAlgorithm');
   const oid = alg.oid('algorithm');
-  const params = alg.done ? undefined : alg.next('parameters');
+  const params = alg.done ? undefined : alg.read('parameters');
   alg.end();
   const inner = r.octetString('privateKey');
   switch (oid) {
@@ -66,8 +66,8 @@ export function parsePrivateKey(der: Uint8Array): PrivateKey {
     case OID.rsassaPss:
       return { kind: 'rsa', key: parseRsaPrivateKey(der) };
     case OID.ecPublicKey: {
-      if (!params || params.tag !== DerTag.OID) throw decodeError('EC private key: named curve required');
-      const curveOid = new DerReader(params.raw).oid('namedCurve');
+      if (!params || params.tag !== Tag.OID) throw decodeError('EC private key: named curve required');
+      const curveOid = readOid(params, 'namedCurve');
       const curve = CURVE_BY_OID[curveOid];
       if (!curve) throw decodeError(`EC private key: unsupported curve ${curveOid}`);
       return parseSec1(inner, curve);

@@ -9,7 +9,7 @@
  */
 import { decodeError, tlsError } from '../errors.js';
 import { bigIntToBytes, bitLength, byteLength, bytesToBigInt, modInverse, modPow } from './bigint.js';
-import { DerReader, DerTag, readSequence } from './der.js';
+import { DerReader, Tag, readSequence } from '../wire/der.js';
 import { HASH_LEN, hash, type HashName } from './hash.js';
 import { secureRandom, type RandomSource } from './random.js';
 import { OID, parsePssParams } from './spki.js';
@@ -207,7 +207,7 @@ function parsePkcs1Private(r: DerReader): Omit<RsaPrivateKey, 'pss'> {
 export function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey {
   const r = readSequence(der, 'RSA private key');
   const version = r.integer('version');
-  if (r.peekTag() === DerTag.INTEGER) {
+  if (r.peekTag() === Tag.INTEGER) {
     // PKCS#1: version is followed by the modulus.
     return parsePkcs1Private(readSequence(der, 'RSAPrivateKey'));
   }
@@ -215,11 +215,11 @@ export function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey {
   if (version !== 0n && version !== 1n) throw decodeError('PrivateKeyInfo: unknown version');
   const alg = r.sequence('privateKeyAlgorithm');
   const oid = alg.oid('algorithm');
-  const params = alg.done ? undefined : alg.next('parameters');
+  const params = alg.done ? undefined : alg.read('parameters');
   alg.end();
   const inner = r.octetString('privateKey'); // attributes / publicKey may follow: ignored
   const key = parsePkcs1Private(readSequence(inner, 'RSAPrivateKey'));
   if (oid === OID.rsaEncryption) return key;
-  if (oid === OID.rsassaPss) return { ...key, pss: params && params.tag === DerTag.SEQUENCE ? { params: parsePssParams(params) } : {} };
+  if (oid === OID.rsassaPss) return { ...key, pss: params && params.tag === Tag.SEQUENCE ? { params: parsePssParams(params) } : {} };
   throw decodeError(`PrivateKeyInfo: not an RSA key (${oid})`);
 }

@@ -13,7 +13,7 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { tlsError } from '../errors.js';
 import { bigIntToBytes } from './bigint.js';
-import { readSequence } from './der.js';
+import { readSequence } from '../wire/der.js';
 import { hash } from './hash.js';
 import type { PrivateKey } from './private-key.js';
 import { secureRandom, type RandomSource } from './random.js';

@@ -8,7 +8,7 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { TlsError } from '../errors.js';
 import { bitLength } from './bigint.js';
-import { DerReader, DerTag, contextTag, readSequence, type Tlv } from './der.js';
+import { DerReader, Tag, children, contextTag, readOid, readSequence, type Tlv } from '../wire/der.js';
 import type { HashName } from './hash.js';
 import type { NamedCurve, PublicKey, RsaPssParams } from './types.js';
 
@@ -57,7 +57,7 @@ export function parseSpki(der: Uint8Array): PublicKey {
     const spki = readSequence(der, 'SubjectPublicKeyInfo');
     const algId = spki.sequence('algorithm');
     algorithm = algId.oid('algorithm');
-    const params = algId.done ? undefined : algId.next('parameters');
+    const params = algId.done ? undefined : algId.read('parameters');
     algId.end();
     const keyBits = spki.bitStringBytes('subjectPublicKey');
     spki.end();
@@ -73,7 +73,7 @@ function parseKey(oid: string, params: Tlv | undefined, key: Uint8Array): Public
   switch (oid) {
     case OID.rsaEncryption: {
       // RFC 3279 §2.3.1: parameters MUST be NULL (absent parameters are tolerated, as by most stacks).
-      if (params && !(params.tag === DerTag.NULL && params.value.length === 0)) throw bad('rsaEncryption parameters');
+      if (params && !(params.tag === Tag.NULL && params.value.length === 0)) throw bad('rsaEncryption parameters');
       return parseRsaPublicKey(key);
     }
     case OID.rsassaPss: {
@@ -84,8 +84,8 @@ function parseKey(oid: string, params: Tlv | undefined, key: Uint8Array): Public
     }
     case OID.ecPublicKey: {
       // RFC 5480 §2.1.1: only namedCurve; implicit and explicit curves are not supported.
-      if (!params || params.tag !== DerTag.OID) throw new Unsupported(oid);
-      const curveOid = new DerReader(params.raw).oid('namedCurve');
+      if (!params || params.tag !== Tag.OID) throw new Unsupported(oid);
+      const curveOid = readOid(params, 'namedCurve');
       const curve = CURVE_BY_OID[curveOid];
       if (!curve) throw new Unsupported(`${oid} (curve ${curveOid})`);
       return { kind: 'ec', curve, point: decodePoint(curve, key), bits: CURVE_BITS[curve] };
@@ -142,20 +142,20 @@ function hashAlgorithm(r: DerReader, field: string): HashName {
  *   saltLength [2] INTEGER DEFAULT 20, trailerField [3] TrailerField DEFAULT trailerFieldBC }
  */
 export function parsePssParams(params: Tlv): RsaPssParams {
-  if (params.tag !== DerTag.SEQUENCE) throw bad('RSASSA-PSS parameters are not a SEQUENCE');
+  if (params.tag !== Tag.SEQUENCE) throw bad('RSASSA-PSS parameters are not a SEQUENCE');
   const r = new DerReader(params.value, 'RSASSA-PSS-params');
   let hash: HashName = 'sha1';
   let mgfHash: HashName = 'sha1';
   let saltLength = 20;
   const h = r.optional(contextTag(0), 'hashAlgorithm');
   if (h) {
-    const e = new DerReader(h, 'hashAlgorithm');
+    const e = children(h, 'hashAlgorithm');
     hash = hashAlgorithm(e, 'hashAlgorithm');
     e.end();
   }
   const m = r.optional(contextTag(1), 'maskGenAlgorithm');
   if (m) {
-    const e = new DerReader(m, 'maskGenAlgorithm');
+    const e = children(m, 'maskGenAlgorithm');
     const mgf = e.sequence('maskGenAlgorithm');
     const mgfOid = mgf.oid('algorithm');
     if (mgfOid !== OID.mgf1) throw new Unsupported(`${OID.rsassaPss} (mgf ${mgfOid})`);
@@ -165,13 +165,13 @@ export function parsePssParams(params: Tlv): RsaPssParams {
   }
   const s = r.optional(contextTag(2), 'saltLength');
   if (s) {
-    const e = new DerReader(s, 'saltLength');
+    const e = children(s, 'saltLength');
     saltLength = e.smallInteger('saltLength');
     e.end();
   }
   const t = r.optional(contextTag(3), 'trailerField');
   if (t) {
-    const e = new DerReader(t, 'trailerField');
+    const e = children(t, 'trailerField');
     if (e.integer('trailerField') !== 1n) throw bad('RSASSA-PSS trailerField must be 1'); // RFC 4055 §3.1
     e.end();
   }

@@ -3,7 +3,7 @@
  * SignatureAlgorithm. OIDs: RFC 3279, RFC 4055 (RSASSA-PSS), RFC 5758 (ECDSA), RFC 8410 (EdDSA).
  */
 import type { HashName, SignatureAlgorithm } from '../crypto/types.js';
-import { DerError, DerReader, Tag, type Tlv, children, readOid, readSmallUint } from './der.js';
+import { DerError, DerReader, Tag, type Tlv, children, readOid, readSmallUint } from '../wire/der.js';
 
 export interface SignatureAlgorithmInfo {
   /** Human name, e.g. `ecdsa-with-SHA256`. */

@@ -13,17 +13,16 @@ import {
   DerReader,
   Tag,
   type Tlv,
-  bytesEqual,
   children,
   integerBytes,
-  parseOne,
+  readSingle,
   readAll,
   readBitString,
   readBoolean,
   readOid,
   readSmallUint,
-  toHex,
-} from './der.js';
+} from '../wire/der.js';
+import { equalBytesCT, toHex } from '../wire/bytes.js';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-names.js';
 import { type Name, parseName } from './name.js';
 
@@ -150,7 +149,7 @@ function parseTime(t: Tlv): Date {
 // ---- extensions ----
 
 function parseBasicConstraints(v: Uint8Array): { ca: boolean; pathLen: number | undefined } {
-  const t = parseOne(v, 'basicConstraints');
+  const t = readSingle(v, 'basicConstraints');
   if (t.tag !== Tag.SEQUENCE) throw new DerError('basicConstraints: expected SEQUENCE');
   const r = children(t);
   let ca = false;
@@ -163,7 +162,7 @@ function parseBasicConstraints(v: Uint8Array): { ca: boolean; pathLen: number | 
 }
 
 function parseKeyUsage(v: Uint8Array): Set<KeyUsageName> {
-  const { bytes } = readBitString(parseOne(v, 'keyUsage'), 'keyUsage');
+  const { bytes } = readBitString(readSingle(v, 'keyUsage'), 'keyUsage');
   const set = new Set<KeyUsageName>();
   for (const [name, bit] of Object.entries(KeyUsageBit) as Array<[KeyUsageName, number]>) {
     const byte = bytes[bit >> 3];
@@ -176,7 +175,7 @@ function parseKeyUsage(v: Uint8Array): Set<KeyUsageName> {
 }
 
 function parseEku(v: Uint8Array): string[] {
-  const t = parseOne(v, 'extKeyUsage');
+  const t = readSingle(v, 'extKeyUsage');
   if (t.tag !== Tag.SEQUENCE) throw new DerError('extKeyUsage: expected SEQUENCE');
   const oids = readAll(t).map((x) => readOid(x, 'KeyPurposeId'));
   if (oids.length === 0) throw new DerError('extKeyUsage: empty'); // SIZE (1..MAX)
@@ -223,7 +222,7 @@ function parseSubtrees(t: Tlv): GeneralSubtree[] {
 }
 
 function parseNameConstraints(v: Uint8Array): NameConstraints {
-  const t = parseOne(v, 'nameConstraints');
+  const t = readSingle(v, 'nameConstraints');
   if (t.tag !== Tag.SEQUENCE) throw new DerError('nameConstraints: expected SEQUENCE');
   const r = children(t);
   const p = r.optional(0xa0);
@@ -236,7 +235,7 @@ function parseNameConstraints(v: Uint8Array): NameConstraints {
 }
 
 function parseAki(v: Uint8Array): AuthorityKeyIdentifier {
-  const t = parseOne(v, 'authorityKeyIdentifier');
+  const t = readSingle(v, 'authorityKeyIdentifier');
   if (t.tag !== Tag.SEQUENCE) throw new DerError('authorityKeyIdentifier: expected SEQUENCE');
   const r = children(t);
   const kid = r.optional(0x80);
@@ -250,7 +249,7 @@ function parseAki(v: Uint8Array): AuthorityKeyIdentifier {
 
 /** AuthorityInfoAccessSyntax (RFC 5280 §4.2.2.1): structure only. */
 function checkAia(v: Uint8Array): void {
-  const t = parseOne(v, 'authorityInfoAccess');
+  const t = readSingle(v, 'authorityInfoAccess');
   if (t.tag !== Tag.SEQUENCE) throw new DerError('authorityInfoAccess: expected SEQUENCE');
   const items = readAll(t);
   if (items.length === 0) throw new DerError('authorityInfoAccess: empty');
@@ -268,14 +267,14 @@ export function parseCertificate(der: Uint8Array): Certificate {
   try {
     return parseCertificateInner(der);
   } catch (e) {
-    if (e instanceof TlsError) throw e;
-    const why = e instanceof Error ? e.message : String(e);
+    if (e instanceof TlsError && !(e instanceof DerError)) throw e;
+    const why = e instanceof DerError ? e.reason : e instanceof Error ? e.message : String(e);
     throw new TlsError('BAD_CERTIFICATE', `unparsable certificate: ${why}`, { alert: 'bad_certificate', cause: e });
   }
 }
 
 function parseCertificateInner(der: Uint8Array): Certificate {
-  const cert = parseOne(der, 'Certificate');
+  const cert = readSingle(der, 'Certificate');
   if (cert.tag !== Tag.SEQUENCE) throw new DerError('Certificate: expected SEQUENCE');
   const cr = children(cert);
   const tbsTlv = cr.expect(Tag.SEQUENCE, 'tbsCertificate');
@@ -314,7 +313,7 @@ function parseCertificateInner(der: Uint8Array): Certificate {
 
   const signatureAlgorithm = parseSignatureAlgorithm(sigAlgTlv);
   parseSignatureAlgorithm(innerSigAlg);
-  const signatureAlgorithmsMatch = bytesEqual(sigAlgTlv.raw, innerSigAlg.raw);
+  const signatureAlgorithmsMatch = equalBytesCT(sigAlgTlv.raw, innerSigAlg.raw);
 
   let publicKey: PublicKey;
   try {
@@ -391,7 +390,7 @@ function parseCertificateInner(der: Uint8Array): Certificate {
         out.extKeyUsage = parseEku(ext.value);
         break;
       case OID.subjectAltName: {
-        const san = parseGeneralNames(parseOne(ext.value, 'subjectAltName'), 'subjectAltName');
+        const san = parseGeneralNames(readSingle(ext.value, 'subjectAltName'), 'subjectAltName');
         for (const n of san) {
           if (n.type === 'dns') out.sanDns.push(n.value);
           else if (n.type === 'ip') {
@@ -406,7 +405,7 @@ function parseCertificateInner(der: Uint8Array): Certificate {
         out.nameConstraints = parseNameConstraints(ext.value);
         break;
       case OID.subjectKeyIdentifier: {
-        const t = parseOne(ext.value, 'subjectKeyIdentifier');
+        const t = readSingle(ext.value, 'subjectKeyIdentifier');
         if (t.tag !== Tag.OCTET_STRING) throw new DerError('subjectKeyIdentifier: expected OCTET STRING');
         out.subjectKeyId = t.value;
         break;

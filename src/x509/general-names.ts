@@ -2,7 +2,7 @@
  * GeneralName and GeneralNames (RFC 5280 §4.2.1.6), shared by subjectAltName and
  * nameConstraints.
  */
-import { DerError, type Tlv, children, readAll, readOid } from './der.js';
+import { DerError, type Tlv, children, readAll, readOid } from '../wire/der.js';
 import { type Name, parseName } from './name.js';
 
 export type GeneralName =

@@ -2,7 +2,8 @@
  * X.501 Names (RFC 5280 §4.1.2.4): parse, print (RFC 4514 style) and compare (RFC 5280 §7.1,
  * a simplified RFC 4518 preparation: case-folded, trimmed, inner whitespace collapsed).
  */
-import { DerError, DerReader, Tag, type Tlv, children, readAll, readOid, toHex } from './der.js';
+import { DerError, DerReader, Tag, type Tlv, children, readAll, readOid } from '../wire/der.js';
+import { toHex } from '../wire/bytes.js';
 
 export interface AttributeValue {
   oid: string;

@@ -4,7 +4,7 @@
  */
 import type { CertInput } from '../types.js';
 import { TlsError } from '../errors.js';
-import { DerError, parseOne } from './der.js';
+import { DerError, readSingle } from '../wire/der.js';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
 
@@ -23,10 +23,10 @@ function decodeBase64Strict(body: string, where: string): Uint8Array {
 
 function checkDer(der: Uint8Array, where: string): Uint8Array {
   try {
-    const t = parseOne(der, 'certificate');
+    const t = readSingle(der, 'certificate');
     if (t.tag !== 0x30) throw new DerError('not a SEQUENCE');
   } catch (e) {
-    throw badPem(where, `not a DER certificate (${e instanceof Error ? e.message : String(e)})`);
+    throw badPem(where, `not a DER certificate (${e instanceof DerError ? e.reason : e instanceof Error ? e.message : String(e)})`);
   }
   return der;
 }

@@ -16,7 +16,7 @@ import type { PublicKey } from '../crypto/types.js';
 import { verifySignature } from '../crypto/signature.js';
 import type { CertVerifyInfo } from '../types.js';
 import { type Certificate, OID, parseCertificate } from './certificate.js';
-import { toHex } from './der.js';
+import { toHex } from '../wire/bytes.js';
 import type { CertFlag } from './flags.js';
 import { matchServerName, normalizeDnsName, parseIp } from './hostname.js';
 import { nameConstraintViolation } from './name-constraints.js';

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
-import { DerReader, derIntegerToBigint, oidToString, readSingle, readTlv } from '../../src/crypto/der.js';
+import { DerReader, derIntegerToBigint, oidToString, readSingle, readTlv } from '../../src/wire/der.js';
 import { parseSpki } from '../../src/crypto/spki.js';
 import { rsaVerifyPkcs1, rsaVerifyPss } from '../../src/crypto/rsa.js';
 import { TlsError } from '../../src/errors.js';
@@ -55,7 +55,7 @@ describe('DER reader', () => {
     const r = new DerReader(b('020105 a003020102 0500'));
     expect(r.integer('a')).toBe(5n);
     expect(r.optional(0xa1, 'x')).toBeUndefined();
-    expect(new DerReader(r.optional(0xa0, 'y')!).integer('z')).toBe(2n);
+    expect(new DerReader(r.optional(0xa0, 'y')!.value).integer('z')).toBe(2n);
     expect(codeOf(() => r.end())).toBe('DECODE_ERROR');
     r.null('n');
     r.end();
