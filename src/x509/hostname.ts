@@ -6,71 +6,11 @@
  * no DNS or IP SAN at all (RFC 6125 §6.4.4).
  */
 import type { Certificate } from './certificate.js';
+import { equalBytesCT } from '../wire/bytes.js';
+import { parseIP } from '../wire/ip.js';
 import { OID_CN, attributeTexts } from './name.js';
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** Strict dotted-quad IPv4 (no leading zeros, no shorthand). */
-export function parseIpv4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
-  }
-  return out;
-}
-
-/** RFC 4291 §2.2 text forms, including "::" and a trailing dotted quad. */
-export function parseIpv6(s: string): Uint8Array | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
-  let tail: Uint8Array | undefined;
-  let text = s;
-  const lastColon = s.lastIndexOf(':');
-  if (s.includes('.')) {
-    tail = parseIpv4(s.slice(lastColon + 1));
-    if (!tail) return undefined;
-    text = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const dbl = text.indexOf('::');
-  if (dbl !== text.lastIndexOf('::')) return undefined;
-  const parseGroups = (t: string): number[] | undefined => {
-    if (t === '') return [];
-    const gs = t.split(':');
-    const out: number[] = [];
-    for (const g of gs) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  let groups: number[];
-  if (dbl >= 0) {
-    const head = parseGroups(text.slice(0, dbl));
-    const rest = parseGroups(text.slice(dbl + 2));
-    if (!head || !rest || head.length + rest.length > 7) return undefined;
-    groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
-  } else {
-    const all = parseGroups(text);
-    if (!all || all.length !== 8) return undefined;
-    groups = all;
-  }
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    out[2 * i] = g >> 8;
-    out[2 * i + 1] = g & 0xff;
-  });
-  if (tail) out.set(tail, 12);
-  return out;
-}
-
-export function parseIp(s: string): Uint8Array | undefined {
-  return s.includes(':') ? parseIpv6(s) : parseIpv4(s);
-}
 
 /** A reference DNS name in preferred name syntax (RFC 1034 §3.5 / RFC 1123 §2.1), lower-cased. */
 export function normalizeDnsName(name: string): string | undefined {
@@ -109,16 +49,12 @@ export function matchDnsPattern(pattern: string, reference: string): boolean {
   return p === reference;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 /** Does the certificate identify `name`? */
 export function matchServerName(cert: Certificate, name: { kind: 'dns' | 'ip'; value: string }, allowCnFallback = false): boolean {
   if (name.kind === 'ip') {
-    const ip = parseIp(name.value);
+    const ip = parseIP(name.value);
     if (!ip) return false;
-    return cert.sanIp.some((x) => bytesEqual(x, ip));
+    return cert.sanIp.some((x) => equalBytesCT(x, ip));
   }
   const ref = normalizeDnsName(name.value);
   if (ref === undefined) return false;

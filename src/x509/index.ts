@@ -23,7 +23,8 @@ export type { GeneralName } from './general-names.js';
 export type { Name } from './name.js';
 export type { SignatureAlgorithmInfo } from './algorithms.js';
 export { loadCertificates, pemToDer } from './pem.js';
-export { matchServerName, parseIp, normalizeDnsName } from './hostname.js';
+export { matchServerName, normalizeDnsName } from './hostname.js';
+export { parseIP as parseIp } from '../wire/ip.js';
 export { MAX_EDGES, MAX_PATHS, MAX_SIGNATURE_CHECKS, type ChainVerifyOptions, type ChainVerifyResult, type CertificateReport, type VerifyPolicy } from './verify.js';
 
 /**

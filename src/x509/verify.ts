@@ -18,7 +18,8 @@ import type { CertVerifyInfo } from '../types.js';
 import { type Certificate, OID, parseCertificate } from './certificate.js';
 import { toHex } from '../wire/bytes.js';
 import type { CertFlag } from './flags.js';
-import { matchServerName, normalizeDnsName, parseIp } from './hostname.js';
+import { matchServerName, normalizeDnsName } from './hostname.js';
+import { parseIP } from '../wire/ip.js';
 import { nameConstraintViolation } from './name-constraints.js';
 
 export interface VerifyPolicy {
@@ -261,7 +262,7 @@ function checkLeaf(c: Certificate, directlyTrusted: boolean, ctx: Ctx, f: Findin
   }
   if (ctx.name) {
     const n = ctx.name;
-    const valid = n.kind === 'ip' ? parseIp(n.value) !== undefined : normalizeDnsName(n.value) !== undefined;
+    const valid = n.kind === 'ip' ? parseIP(n.value) !== undefined : normalizeDnsName(n.value) !== undefined;
     if (!valid) f.add(0, 'NAME_MISMATCH', `${JSON.stringify(n.value)} is not a valid ${n.kind === 'ip' ? 'IP address' : 'DNS name'}`);
     else if (!matchServerName(c, n, ctx.allowCnFallback)) f.add(0, 'NAME_MISMATCH', `the certificate does not name ${n.value}`);
   }
