@@ -13,7 +13,7 @@ import { HandshakeType } from '../codec/types.js';
 import { deriveKeyBlock12 } from '../prf12.js';
 import { decodeHelloRequest } from '../messages/empty.js';
 import type { Transcript } from '../transcript.js';
-import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
+import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import type { ChainVerified, SignatureVerified } from '../verify.js';
 
 export interface Handshake12 {
@@ -60,6 +60,17 @@ export function ignoredHelloRequest(msg: HandshakeMessage, ctx: HandshakeContext
   decodeHelloRequest(msg.body);
   ctx.noise('HelloRequest during the handshake');
   ctx.emit({ type: 'message', direction: 'received', name: 'hello_request', length: msg.raw.length, summary: { action: 'ignored (handshake in progress)' } });
+  return true;
+}
+
+/**
+ * The entry check of the 1.2 states before the server's CCS: false for a HelloRequest (ignored,
+ * see above: the state stays as it is), else the message must be one of `types`
+ * (unexpected_message otherwise) and true is returned.
+ */
+export function acceptMessage12(msg: HandshakeMessage, ctx: HandshakeContext, ...types: number[]): boolean {
+  if (ignoredHelloRequest(msg, ctx)) return false;
+  expectMessage(msg, ...types);
   return true;
 }
 

@@ -15,7 +15,7 @@ import { decodeNewSessionTicket12 } from '../messages/new-session-ticket.js';
 import { finished12 } from '../prf12.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { verifyFinished, verifyReport } from '../verify.js';
-import { ignoredHelloRequest, State12, type Authenticated12, type KeyExchange12 } from './common.js';
+import { acceptMessage12, ignoredHelloRequest, State12, type Authenticated12, type KeyExchange12 } from './common.js';
 import { ExpectTraffic12 } from './expect-traffic.js';
 
 /** After our Finished: everything needed to check the server's. */
@@ -32,10 +32,9 @@ export class ExpectNewSessionTicket12 extends State12 {
   }
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
-    if (ignoredHelloRequest(msg, ctx)) return this;
     // RFC 5077 §3.3: having sent session_ticket in ServerHello, the server MUST send this
     // message (a zero-length ticket when it changed its mind).
-    expectMessage(msg, HandshakeType.new_session_ticket);
+    if (!acceptMessage12(msg, ctx, HandshakeType.new_session_ticket)) return this;
     const nst = decodeNewSessionTicket12(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'new_session_ticket', length: msg.raw.length, summary: { lifetimeHint: nst.lifetimeHint, ticketLength: nst.ticket.length } });

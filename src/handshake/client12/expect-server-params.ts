@@ -21,9 +21,9 @@ import {
   encodeClientKeyExchangeEcdhe,
   encodeClientKeyExchangeRsa,
 } from '../messages/key-exchange12.js';
-import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
+import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
 import { verifyHandshakeSignature, verifyServerCertificates } from '../verify.js';
-import { ignoredHelloRequest, State12, type Authenticated12, type Handshake12, type KeyExchange12 } from './common.js';
+import { acceptMessage12, State12, type Authenticated12, type Handshake12, type KeyExchange12 } from './common.js';
 import { sendClientFlight } from './client-flight.js';
 
 /**
@@ -45,9 +45,8 @@ export class ExpectCertificate12 extends State12 {
   }
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
-    if (ignoredHelloRequest(msg, ctx)) return this;
     // RFC 5246 §7.4.2: every suite we offer authenticates the server with a certificate.
-    expectMessage(msg, HandshakeType.certificate);
+    if (!acceptMessage12(msg, ctx, HandshakeType.certificate)) return this;
     const chainDer = decodeCertificate12(msg.body).certificates;
     const suite = this.hs.suite;
     // RFC 5246 §7.4.2: RSA key exchange needs keyEncipherment, the signed exchanges digitalSignature.
@@ -94,9 +93,8 @@ export class ExpectServerKeyExchange extends State12 {
   }
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
-    if (ignoredHelloRequest(msg, ctx)) return this;
     // RFC 5246 §7.4.3: ECDHE and DHE always send a ServerKeyExchange.
-    expectMessage(msg, HandshakeType.server_key_exchange);
+    if (!acceptMessage12(msg, ctx, HandshakeType.server_key_exchange)) return this;
     const kx = this.hs.suite.kx === 'ecdhe' ? this.ecdhe(msg, ctx) : this.dhe(msg, ctx);
     this.hs.transcript.add(msg.raw);
     return new ExpectCertificateRequestOrDone(this.hs, kx);
@@ -157,8 +155,7 @@ export class ExpectCertificateRequestOrDone extends State12 {
   }
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
-    if (ignoredHelloRequest(msg, ctx)) return this;
-    expectMessage(msg, HandshakeType.certificate_request, HandshakeType.server_hello_done);
+    if (!acceptMessage12(msg, ctx, HandshakeType.certificate_request, HandshakeType.server_hello_done)) return this;
     if (msg.type === HandshakeType.server_hello_done) return new ExpectServerHelloDone(this.hs, this.kx, false).handle(msg, ctx);
     const req = decodeCertificateRequest12(msg.body);
     this.hs.transcript.add(msg.raw);
@@ -184,8 +181,7 @@ export class ExpectServerHelloDone extends State12 {
   }
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
-    if (ignoredHelloRequest(msg, ctx)) return this;
-    expectMessage(msg, HandshakeType.server_hello_done);
+    if (!acceptMessage12(msg, ctx, HandshakeType.server_hello_done)) return this;
     decodeServerHelloDone(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'server_hello_done', length: msg.raw.length, summary: {} });
