@@ -24,7 +24,8 @@ export interface RecordProtection {
   open(header: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord;
 }
 
-function header(type: number, version: number, length: number, out: Uint8Array): void {
+/** Write the 5-byte record header (RFC 8446 §5.1, RFC 5246 §6.2.1): type, version, length. */
+export function writeRecordHeader(out: Uint8Array, type: number, version: number, length: number): void {
   out[0] = type;
   out[1] = version >>> 8;
   out[2] = version & 0xff;
@@ -43,7 +44,7 @@ export class NullProtection implements RecordProtection {
   }
   seal(type: number, plaintext: Uint8Array): Uint8Array {
     const out = new Uint8Array(RECORD_HEADER_LENGTH + plaintext.length);
-    header(type, this.version, plaintext.length, out);
+    writeRecordHeader(out, type, this.version, plaintext.length);
     out.set(plaintext, RECORD_HEADER_LENGTH);
     return out;
   }
@@ -112,7 +113,7 @@ export class Tls13Protection implements RecordProtection {
     const ctLen = inner.length + this.aead.tagLength;
     const aad = new Uint8Array(RECORD_HEADER_LENGTH);
     // opaque_type = application_data, legacy_record_version = 0x0303
-    header(ContentType.application_data, 0x0303, ctLen, aad);
+    writeRecordHeader(aad, ContentType.application_data, 0x0303, ctLen);
     const ct = this.aead.seal(this.nextNonce(), aad, inner);
     const out = new Uint8Array(RECORD_HEADER_LENGTH + ct.length);
     out.set(aad);

@@ -17,20 +17,12 @@ import { createHash, createHmac, type HashName } from '../crypto/hash.js';
 import type { RandomSource } from '../crypto/random.js';
 import { TlsError } from '../errors.js';
 import { MAX_CIPHERTEXT_12, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, ContentType } from './content-type.js';
-import type { OpenedRecord, RecordProtection } from './protection.js';
+import { writeRecordHeader, type OpenedRecord, type RecordProtection } from './protection.js';
 
 const TLS12 = 0x0303;
 const BLOCK = 16;
 /** RFC 5246 §6.1: sequence numbers MUST NOT wrap; renegotiation is never done, so stop. */
 const SEQ_LIMIT = (1n << 64n) - 1n;
-
-function writeHeader(out: Uint8Array, type: number, version: number, length: number): void {
-  out[0] = type;
-  out[1] = version >>> 8;
-  out[2] = version & 0xff;
-  out[3] = length >>> 8;
-  out[4] = length & 0xff;
-}
 
 function writeSeq(out: Uint8Array, offset: number, seq: bigint): void {
   let s = seq;
@@ -47,7 +39,7 @@ function writeSeq(out: Uint8Array, offset: number, seq: bigint): void {
 function pseudoHeader(seq: bigint, type: number, version: number, length: number): Uint8Array {
   const h = new Uint8Array(13);
   writeSeq(h, 0, seq);
-  writeHeader(h.subarray(8), type, version, length);
+  writeRecordHeader(h.subarray(8), type, version, length);
   return h;
 }
 
@@ -135,7 +127,7 @@ export class Tls12AeadProtection extends Sequenced implements RecordProtection {
     const ct = this.aead.seal(this.nonce(seq, explicit), aad, plaintext);
     const len = this.explicitLength + ct.length;
     const out = new Uint8Array(RECORD_HEADER_LENGTH + len);
-    writeHeader(out, type, TLS12, len);
+    writeRecordHeader(out, type, TLS12, len);
     if (explicit) out.set(explicit, RECORD_HEADER_LENGTH);
     out.set(ct, RECORD_HEADER_LENGTH + this.explicitLength);
     return out;
@@ -252,7 +244,7 @@ export class Tls12CbcProtection extends Sequenced implements RecordProtection {
     }
     const len = BLOCK + body.length + (tag ? tag.length : 0);
     const out = new Uint8Array(RECORD_HEADER_LENGTH + len);
-    writeHeader(out, type, TLS12, len);
+    writeRecordHeader(out, type, TLS12, len);
     out.set(iv, RECORD_HEADER_LENGTH);
     out.set(body, RECORD_HEADER_LENGTH + BLOCK);
     if (tag) out.set(tag, RECORD_HEADER_LENGTH + BLOCK + body.length);
