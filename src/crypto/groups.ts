@@ -7,7 +7,7 @@
  * uncompressed SEC1 point 0x04 || X || Y; FFDHE the big-endian value left-padded to the length of p
  * (RFC 8446 §4.2.8.1). Also the TLS 1.2 DHE helpers for server-chosen parameters (RFC 5246 §8.1.2).
  */
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { NIST } from './nist.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { tlsError } from '../errors.js';
@@ -77,7 +77,6 @@ export interface KeyShare {
   readonly publicKey: Uint8Array;
 }
 
-const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 
 function illegal(what: string) {
   return tlsError('ILLEGAL_PARAMETER', what, { alert: 'illegal_parameter' });

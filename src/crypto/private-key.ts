@@ -6,7 +6,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { CURVE_BITS, NIST, SCALAR_LEN } from './nist.js';
 import { decodeError } from '../errors.js';
 import { bigIntToBytes } from './bigint.js';
 import { DerReader, Tag, children, contextTag, readOid, readSequence, readSingle } from '../wire/der.js';
@@ -20,9 +20,6 @@ export type PrivateKey =
   | { kind: 'ed448'; /** RFC 8032 §5.2.5 57-byte secret */ seed: Uint8Array }
   | { kind: 'rsa'; key: RsaPrivateKey };
 
-const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-const SCALAR_LEN: Record<NamedCurve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
-const CURVE_BITS: Record<NamedCurve, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 };
 
 /** RFC 5915 §3 ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters, [1] publicKey } */
 function parseSec1(der: Uint8Array, curveFromAlg: NamedCurve | undefined): PrivateKey {

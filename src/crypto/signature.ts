@@ -10,7 +10,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { NIST, SCALAR_LEN } from './nist.js';
 import { tlsError } from '../errors.js';
 import { bigIntToBytes } from './bigint.js';
 import { readSequence } from '../wire/der.js';
@@ -20,8 +20,6 @@ import { secureRandom, type RandomSource } from './random.js';
 import { rsaSignPkcs1, rsaSignPss, rsaVerifyPkcs1, rsaVerifyPss } from './rsa.js';
 import type { NamedCurve, PublicKey, SignatureAlgorithm } from './types.js';
 
-const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-const SCALAR_LEN: Record<NamedCurve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
 
 /**
  * Strict DER Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 §2.2.3), with

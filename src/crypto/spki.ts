@@ -5,7 +5,7 @@
  * `{ kind: 'unsupported' }` so the caller can say which algorithm it met. A malformed encoding of a
  * key type we do know is BAD_CERTIFICATE.
  */
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { CURVE_BITS, NIST } from './nist.js';
 import { TlsError } from '../errors.js';
 import { bitLength } from './bigint.js';
 import { DerReader, Tag, children, contextTag, readOid, readSequence, type Tlv } from '../wire/der.js';
@@ -39,8 +39,6 @@ export const HASH_BY_OID: Record<string, HashName> = {
   [OID.sha512]: 'sha512',
 };
 
-const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-const CURVE_BITS: Record<NamedCurve, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 };
 
 class Unsupported {
   constructor(readonly algorithm: string) {}
