@@ -49,6 +49,7 @@ import {
   type DecodedClientHello,
 } from '../../src/handshake/messages/index.js';
 import { Transcript } from '../../src/handshake/transcript.js';
+import { concat as cat } from '../../src/wire/bytes.js';
 import { testPki, type LeafKind } from './certs.js';
 
 export const CT = { ccs: 20, alert: 21, handshake: 22, appData: 23 } as const;
@@ -185,16 +186,7 @@ export function setExt(list: Extension[], type: number, data: Uint8Array | null)
   else list.push(ext(type, data));
 }
 
-export function cat(...parts: Uint8Array[]): Uint8Array {
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { cat };
 
 // ------------------------------------------------------------------ the server
 
