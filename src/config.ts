@@ -142,8 +142,8 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     }
   }
   if (sn === false && options.host !== undefined) {
-    const h = options.host;
-    verifyName = isIP(h) ? { kind: 'ip', value: h } : { kind: 'dns', value: h.toLowerCase() };
+    const h = options.host.startsWith('[') && options.host.endsWith(']') ? options.host.slice(1, -1) : options.host;
+    verifyName = isIP(h) ? { kind: 'ip', value: h } : { kind: 'dns', value: h.replace(/\.$/, '').toLowerCase() };
   }
 
   const alpn = options.alpn ?? [];

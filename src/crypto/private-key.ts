@@ -8,7 +8,6 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { CURVE_BITS, NIST, SCALAR_LEN } from './nist.js';
 import { decodeError } from '../errors.js';
-import { bigIntToBytes } from './bigint.js';
 import { DerReader, Tag, children, contextTag, readOid, readSequence, readSingle } from '../wire/der.js';
 import { parseRsaPrivateKey, type RsaPrivateKey } from './rsa.js';
 import { CURVE_BY_OID, OID } from './spki.js';

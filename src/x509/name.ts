@@ -2,7 +2,7 @@
  * X.501 Names (RFC 5280 §4.1.2.4): parse, print (RFC 4514 style) and compare (RFC 5280 §7.1,
  * a simplified RFC 4518 preparation: case-folded, trimmed, inner whitespace collapsed).
  */
-import { DerError, DerReader, Tag, type Tlv, children, readAll, readOid } from '../wire/der.js';
+import { DerError, Tag, type Tlv, children, readAll, readOid } from '../wire/der.js';
 import { toHex } from '../wire/bytes.js';
 
 export interface AttributeValue {
@@ -113,13 +113,6 @@ export function parseName(tlv: Tlv): Name {
     .map((rdn) => rdn.map((a) => `${SHORT[a.oid] ?? a.oid}=${a.text !== undefined ? escape4514(a.text) : '#' + toHex(a.raw)}`).join('+'))
     .join(',');
   return { der: tlv.raw, rdns, text, key: rdnKeys.join(','), rdnKeys };
-}
-
-export function parseNameDer(der: Uint8Array): Name {
-  const r = new DerReader(der);
-  const n = parseName(r.read());
-  r.end('Name');
-  return n;
 }
 
 /** All values of one attribute type (e.g. the CNs), in order. */

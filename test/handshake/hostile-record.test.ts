@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HandshakeType } from '../../src/handshake/codec/types.js';
-import { appRec, cat, CT, expectRefused, FakeServer13, hsMsg, hsRec, plain, type RecordSpec } from '../helpers/fake-server13.js';
+import { appRec, cat, CT, expectRefused, FakeServer13, hsRec, plain, type RecordSpec } from '../helpers/fake-server13.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const hdr = (type: number, len: number, version = 0x0303) => Uint8Array.of(type, version >> 8, version & 0xff, len >> 8, len & 0xff);
