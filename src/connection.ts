@@ -286,8 +286,8 @@ export class ClientConnection {
       return;
     }
     this.noiseInARow = 0;
-    // The plaintext is a view into the deframer's buffer: copy it out.
-    this.inbox.push(rec.plaintext.slice());
+    // A decrypted record is a fresh array we may keep; a view of the input must be copied.
+    this.inbox.push(rec.aliased ? rec.plaintext.slice() : rec.plaintext);
   }
 
   private noise(what: string): void {

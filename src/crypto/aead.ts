@@ -15,7 +15,7 @@ import type { Aead, AeadName } from './types.js';
 const KEY_LENGTH: Record<AeadName, number> = { 'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32 };
 
 type NobleAead = (key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) => {
-  encrypt(data: Uint8Array): Uint8Array;
+  encrypt(data: Uint8Array, output?: Uint8Array): Uint8Array;
   decrypt(data: Uint8Array): Uint8Array;
 };
 
@@ -37,6 +37,20 @@ class NobleAeadImpl implements Aead {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
     if (nonce.length !== NONCE_LENGTH) throw tlsError('INTERNAL', `${this.name}: nonce must be 12 bytes`);
     return this.cipher(this.key, nonce, aad).encrypt(plaintext);
+  }
+
+  sealInPlace(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, length: number): void {
+    if (nonce.length !== NONCE_LENGTH) throw tlsError('INTERNAL', `${this.name}: nonce must be 12 bytes`);
+    if (buf.length < length + TAG_LENGTH) throw tlsError('INTERNAL', `${this.name}: no room for the tag`);
+    const region = buf.subarray(0, length + TAG_LENGTH);
+    if (this.name === 'chacha20-poly1305') {
+      // noble's ChaCha20-Poly1305 writes into a caller's output buffer (here: over its own input).
+      this.cipher(this.key, nonce, aad).encrypt(buf.subarray(0, length), region);
+    } else {
+      // noble's AES-GCM always allocates its output; copy it back (callers keep `buf` 4-byte aligned
+      // so noble does not copy the input as well).
+      region.set(this.cipher(this.key, nonce, aad).encrypt(buf.subarray(0, length)));
+    }
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null {

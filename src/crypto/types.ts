@@ -48,6 +48,11 @@ export interface Aead {
   readonly tagLength: 16;
   /** ciphertext || tag */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Encrypt buf[0..length) in place and write the tag at buf[length..length+16): the record
+   * layer builds each record in one buffer, with no copy after the AEAD.
+   */
+  sealInPlace(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, length: number): void;
   /** The plaintext, or null when authentication fails (never throws for a bad tag). */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
 }

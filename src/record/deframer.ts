@@ -19,15 +19,43 @@ export class RecordDeframer {
   private buf = new Uint8Array(0);
   private start = 0;
   private end = 0;
+  /**
+   * Zero-copy path: when nothing is buffered, records are parsed straight out of the caller's
+   * chunk (`ext`). Only a partial record left at its end is copied into `buf`, so a chunk of
+   * whole records costs no copy. The caller must drain next() to null before it reuses the
+   * chunk (the connection does, within one feed()).
+   */
+  private ext: Uint8Array | null = null;
+  private extPos = 0;
 
   /** The largest fragment accepted (set by the record layer: plaintext vs ciphertext limits). */
   maxFragment = (1 << 14) + 2048;
 
   get buffered(): number {
-    return this.end - this.start;
+    return this.end - this.start + (this.ext ? this.ext.length - this.extPos : 0);
   }
 
   push(data: Uint8Array): void {
+    if (data.length === 0) return;
+    if (this.ext) this.spill();
+    if (this.end === this.start) {
+      this.start = this.end = 0;
+      this.ext = data;
+      this.extPos = 0;
+      return;
+    }
+    this.append(data);
+  }
+
+  /** Move the unparsed rest of the caller's chunk into our own buffer. */
+  private spill(): void {
+    const rest = this.ext!.subarray(this.extPos);
+    this.ext = null;
+    this.extPos = 0;
+    this.append(rest);
+  }
+
+  private append(data: Uint8Array): void {
     if (data.length === 0) return;
     const have = this.end - this.start;
     if (this.end + data.length > this.buf.length) {
@@ -47,16 +75,33 @@ export class RecordDeframer {
 
   /**
    * The next complete record, or null when more bytes are needed. The returned arrays are views
-   * into the internal buffer that stay valid until the next push().
+   * (into the internal buffer or the pushed chunk) that stay valid until the next push().
    */
   next(): RawRecord | null {
-    const avail = this.end - this.start;
-    if (avail < RECORD_HEADER_LENGTH) {
-      if (avail > 0) this.checkType(this.buf[this.start]!);
+    if (this.ext) {
+      const r = this.parse(this.ext, this.extPos, this.ext.length);
+      if (r) {
+        this.extPos += r.header.length + r.fragment.length;
+        if (this.extPos === this.ext.length) this.ext = null;
+        return r;
+      }
+      this.spill();
       return null;
     }
-    const b = this.buf;
-    const s = this.start;
+    const r = this.parse(this.buf, this.start, this.end);
+    if (!r) return null;
+    this.start += r.header.length + r.fragment.length;
+    if (this.start === this.end) this.start = this.end = 0;
+    return r;
+  }
+
+  /** One record from b[s..e), or null when incomplete; header checks happen before the body arrives. */
+  private parse(b: Uint8Array, s: number, e: number): RawRecord | null {
+    const avail = e - s;
+    if (avail < RECORD_HEADER_LENGTH) {
+      if (avail > 0) this.checkType(b[s]!);
+      return null;
+    }
     const type = b[s]!;
     this.checkType(type);
     const version = (b[s + 1]! << 8) | b[s + 2]!;
@@ -73,11 +118,12 @@ export class RecordDeframer {
       });
     }
     if (avail < RECORD_HEADER_LENGTH + length) return null;
-    const header = b.subarray(s, s + RECORD_HEADER_LENGTH);
-    const fragment = b.subarray(s + RECORD_HEADER_LENGTH, s + RECORD_HEADER_LENGTH + length);
-    this.start += RECORD_HEADER_LENGTH + length;
-    if (this.start === this.end) this.start = this.end = 0;
-    return { type, version, header, fragment };
+    return {
+      type,
+      version,
+      header: b.subarray(s, s + RECORD_HEADER_LENGTH),
+      fragment: b.subarray(s + RECORD_HEADER_LENGTH, s + RECORD_HEADER_LENGTH + length),
+    };
   }
 
   private checkType(type: number): void {

@@ -105,20 +105,21 @@ export class Tls13Protection implements RecordProtection {
   }
 
   seal(type: number, plaintext: Uint8Array): Uint8Array {
-    // TLSInnerPlaintext: content || ContentType type || uint8 zeros[length_of_padding]
+    // TLSInnerPlaintext: content || ContentType type || uint8 zeros[length_of_padding],
+    // built in place inside the record; the 3 leading spare bytes put the AEAD input at a
+    // 4-byte-aligned offset (noble copies unaligned input).
     const pad = this.padding(plaintext.length + 1);
-    const inner = new Uint8Array(plaintext.length + 1 + pad);
-    inner.set(plaintext);
-    inner[plaintext.length] = type;
-    const ctLen = inner.length + this.aead.tagLength;
-    const aad = new Uint8Array(RECORD_HEADER_LENGTH);
-    // opaque_type = application_data, legacy_record_version = 0x0303
-    writeRecordHeader(aad, ContentType.application_data, 0x0303, ctLen);
-    const ct = this.aead.seal(this.nextNonce(), aad, inner);
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + ct.length);
-    out.set(aad);
-    out.set(ct, RECORD_HEADER_LENGTH);
-    return out;
+    const innerLen = plaintext.length + 1 + pad;
+    const ctLen = innerLen + this.aead.tagLength;
+    const buf = new Uint8Array(3 + RECORD_HEADER_LENGTH + ctLen);
+    const record = buf.subarray(3);
+    // opaque_type = application_data, legacy_record_version = 0x0303 (RFC 8446 §5.2)
+    writeRecordHeader(record, ContentType.application_data, 0x0303, ctLen);
+    const body = record.subarray(RECORD_HEADER_LENGTH);
+    body.set(plaintext);
+    body[plaintext.length] = type;
+    this.aead.sealInPlace(this.nextNonce(), record.subarray(0, RECORD_HEADER_LENGTH), body, innerLen);
+    return record;
   }
 
   open(hdr: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord {

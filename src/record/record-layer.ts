@@ -15,6 +15,11 @@ export interface InboundRecord {
   encrypted: boolean;
   /** Length on the wire (for traces). */
   wireLength: number;
+  /**
+   * True when `plaintext` is a view of the input (plaintext records): valid only until the
+   * next push(), so whoever keeps it must copy it. Decrypted records are fresh arrays.
+   */
+  aliased: boolean;
 }
 
 export class RecordLayer {
@@ -84,6 +89,7 @@ export class RecordLayer {
       plaintext: opened.plaintext,
       encrypted: encrypted && raw.type !== ContentType.change_cipher_spec,
       wireLength: raw.fragment.length + 5,
+      aliased: opened.plaintext.buffer === raw.fragment.buffer,
     };
   }
 

@@ -125,3 +125,27 @@ describe('AES-CBC without padding', () => {
     expect(() => aesCbcEncryptNoPad(new Uint8Array(16), new Uint8Array(16), new Uint8Array(17))).toThrow(TlsError);
   });
 });
+
+describe('sealInPlace', () => {
+  for (const name of ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305'] as AeadName[]) {
+    it(`${name}: same bytes as seal(), at aligned and unaligned offsets, and opens`, () => {
+      const key = nodeCrypto.randomBytes(name === 'aes-128-gcm' ? 16 : 32);
+      const aead = createAead(name, key);
+      const nonce = nodeCrypto.randomBytes(12);
+      const aad = nodeCrypto.randomBytes(5);
+      for (const len of [0, 1, 15, 16, 17, 1000, 16385]) {
+        const pt = nodeCrypto.randomBytes(len);
+        const expected = aead.seal(nonce, aad, pt);
+        for (const offset of [0, 3, 5, 8]) {
+          const buf = new Uint8Array(offset + len + 16 + 2);
+          buf.set(pt, offset);
+          const region = buf.subarray(offset, offset + len + 16);
+          aead.sealInPlace(nonce, aad, region, len);
+          expect(Buffer.from(region).equals(Buffer.from(expected))).toBe(true);
+          expect(buf[offset + len + 16]).toBe(0); // nothing written past the tag
+          expect(Buffer.from(aead.open(nonce, aad, region)!).equals(pt)).toBe(true);
+        }
+      }
+    });
+  }
+});
