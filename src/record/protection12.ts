@@ -124,12 +124,16 @@ export class Tls12AeadProtection extends Sequenced implements RecordProtection {
     }
     // RFC 5246 §6.2.3.3: additional_data = seq_num + type + version + length (of the plaintext).
     const aad = pseudoHeader(seq, type, TLS12, plaintext.length);
-    const ct = this.aead.seal(this.nonce(seq, explicit), aad, plaintext);
-    const len = this.explicitLength + ct.length;
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + len);
+    // The record is built in one buffer and sealed in place; the body (after the header and
+    // any explicit nonce) starts at a 4-byte-aligned offset so noble does not copy it.
+    const len = this.explicitLength + plaintext.length + this.aead.tagLength;
+    const lead = (4 - ((RECORD_HEADER_LENGTH + this.explicitLength) % 4)) % 4;
+    const out = new Uint8Array(lead + RECORD_HEADER_LENGTH + len).subarray(lead);
     writeRecordHeader(out, type, TLS12, len);
     if (explicit) out.set(explicit, RECORD_HEADER_LENGTH);
-    out.set(ct, RECORD_HEADER_LENGTH + this.explicitLength);
+    const body = out.subarray(RECORD_HEADER_LENGTH + this.explicitLength);
+    body.set(plaintext);
+    this.aead.sealInPlace(this.nonce(seq, explicit), aad, body, plaintext.length);
     return out;
   }
 
