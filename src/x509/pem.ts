@@ -18,7 +18,12 @@ function decodeBase64Strict(body: string, where: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0 || b64.length === 0) {
     throw badPem(where, 'the PEM body is not base64');
   }
-  return new Uint8Array(Buffer.from(b64, 'base64'));
+  // atob is in every runtime puretls targets (browsers, Node ≥ 16, Deno, Bun, workerd); Node's
+  // Buffer is not, so it is not used here.
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
 
 function checkDer(der: Uint8Array, where: string): Uint8Array {
