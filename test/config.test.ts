@@ -65,10 +65,10 @@ describe('names and defaults', () => {
   });
 
   it("puretls/node trusts Node's bundled roots when no ca is given", () => {
-    expect(withDefaultRoots({ host: 'x' }).ca).toBe(rootCertificates);
+    expect(withDefaultRoots<ClientOptions>({ host: 'x' }).ca).toBe(rootCertificates);
     const pki = testPki();
     expect(withDefaultRoots({ host: 'x', ca: pki.ca }).ca).toBe(pki.ca);
-    expect(withDefaultRoots({ host: 'x', verify: 'none' }).ca).toBeUndefined();
+    expect(withDefaultRoots<ClientOptions>({ host: 'x', verify: 'none' }).ca).toBeUndefined();
     // and the core accepts them (about 140 roots, parsed once)
     expect(() => new ClientConnection(withDefaultRoots({ host: 'example.com' }))).not.toThrow();
   });
