@@ -9,6 +9,7 @@ import { resolveSigSchemes, type SignatureScheme } from './crypto/sigschemes.js'
 import { secureRandom, type RandomSource } from './crypto/random.js';
 import { badConfig } from './errors.js';
 import type { ClientOptions, TlsVersionName, VerifyMode } from './types.js';
+import { utf8 } from './wire/bytes.js';
 import { isIP } from './wire/ip.js';
 import { loadCertificates, loadTrustAnchors } from './x509/index.js';
 
@@ -142,6 +143,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     }
   }
   if (sn === false && options.host !== undefined) {
+    if (typeof options.host !== 'string' || options.host.length === 0) throw badConfig('host: expected a non-empty string');
     const h = options.host.startsWith('[') && options.host.endsWith(']') ? options.host.slice(1, -1) : options.host;
     verifyName = isIP(h) ? { kind: 'ip', value: h } : { kind: 'dns', value: h.replace(/\.$/, '').toLowerCase() };
   }
@@ -149,7 +151,8 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const alpn = options.alpn ?? [];
   if (!Array.isArray(alpn)) throw badConfig('alpn: expected a list of protocol names');
   for (const p of alpn) {
-    if (typeof p !== 'string' || p.length === 0 || p.length > 255) throw badConfig(`alpn: invalid protocol name ${JSON.stringify(p)}`);
+    // RFC 7301 §3.1: ProtocolName<1..2^8-1>, counted in bytes (UTF-8), not UTF-16 code units.
+    if (typeof p !== 'string' || p.length === 0 || utf8(p).length > 255) throw badConfig(`alpn: invalid protocol name ${JSON.stringify(p)}`);
   }
   if (options.random !== undefined && typeof options.random !== 'function') throw badConfig('random: expected a function');
   if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {

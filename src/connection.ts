@@ -53,12 +53,18 @@ export class ClientConnection {
   readonly tickets: StoredTicket[] = [];
 
   constructor(options: ClientOptions) {
-    this.config = resolveConfig(options);
-    this.emitFn = options.onEvent;
-    this.ctx = this.makeContext();
-    const first = startClientHandshake(this.ctx);
-    this.state = first;
-    this.emit({ type: 'state', from: 'Start', to: first.name });
+    try {
+      this.config = resolveConfig(options);
+      this.emitFn = options.onEvent;
+      this.ctx = this.makeContext();
+      this.state = startClientHandshake(this.ctx);
+    } catch (e) {
+      // Only TlsErrors leave the public API: an option of the wrong type that slipped past
+      // resolveConfig (or a `random` that throws) is a configuration error, before any byte.
+      if (e instanceof TlsError) throw e;
+      throw new TlsError('BAD_CONFIG', `invalid options: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    this.emit({ type: 'state', from: 'Start', to: this.state.name });
   }
 
   // ---------------------------------------------------------------- public API
@@ -96,7 +102,12 @@ export class ClientConnection {
    */
   feed(data: Uint8Array): void {
     if (this._error) throw this._error;
+    if (!(data instanceof Uint8Array)) throw new TlsError('BAD_CONFIG', 'feed: expected a Uint8Array');
     if (this._peerClosed) return; // RFC 8446 §6.1: data after close_notify is ignored
+    if (this.sentCloseNotify && !this._handshakeComplete) {
+      // close() canceled the handshake: it cannot finish (our Finished may not follow close_notify).
+      throw new TlsError('CLOSED', 'the handshake was canceled by close()');
+    }
     try {
       this.records.push(data);
       for (;;) {
@@ -142,11 +153,16 @@ export class ClientConnection {
     return b;
   }
 
-  /** Send close_notify (RFC 8446 §6.1). Idempotent. */
+  /**
+   * Send close_notify (RFC 8446 §6.1). Idempotent. Nothing is sent after it. During the
+   * handshake this cancels it: user_canceled, then close_notify (RFC 8446 §6.1), and feed()
+   * refuses further input with CLOSED.
+   */
   close(): void {
     if (this.sentCloseNotify || this._error) return;
-    this.sentCloseNotify = true;
+    if (!this._handshakeComplete) this.sendAlert(1, AlertDescription.user_canceled);
     this.sendAlert(1, AlertDescription.close_notify);
+    this.sentCloseNotify = true;
     this.emit({ type: 'closed', reason: 'local' });
   }
 
@@ -302,6 +318,9 @@ export class ClientConnection {
 
   /** Fragment, protect and queue `data`; report each record to observers. */
   private send(type: number, data: Uint8Array, plain = false): void {
+    // RFC 8446 §6.1: nothing follows our close_notify or fatal alert (a KeyUpdate answer, a
+    // TLS 1.2 no_renegotiation warning...).
+    if (this.sentCloseNotify) return;
     const first = this.out.length;
     if (plain) this.records.encodePlain(type, data, this.out);
     else this.records.encode(type, data, this.out);
