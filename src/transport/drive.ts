@@ -194,6 +194,24 @@ export class ConnectionDriver {
     this.abort(err, true);
   }
 
+  /**
+   * The application tore the adapter down (TLSSocket.destroy()): stop the handshake timer and,
+   * during the handshake, reject it (else `handshake` would never settle). Sends nothing.
+   */
+  destroyed(cause?: unknown): void {
+    if (this._state === 'closed') return;
+    const wasHandshaking = this._state === 'handshaking';
+    this._state = 'closed';
+    this.clearTimer();
+    if (!wasHandshaking) return;
+    const err =
+      cause instanceof TlsError
+        ? cause
+        : new TlsError('CLOSED', 'the socket was destroyed before the handshake completed', cause != null ? { cause } : {});
+    this._error = err;
+    this.rejectHandshake(err);
+  }
+
   /** Take everything the engine queued and send it. Returns the transport's last answer. */
   flush(): boolean {
     let ok = true;

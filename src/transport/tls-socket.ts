@@ -195,6 +195,7 @@ export class TLSSocket extends Duplex {
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.driver.destroyed(err);
     this.detach();
     if (!this.transport.destroyed && !this.flushingThenDestroy) this.transport.destroy();
     const pending = this.pendingWrite;

@@ -162,6 +162,32 @@ describe('TLSSocket over TCP (fake engine)', () => {
     expect(err.explanation).toMatch(/ECONNREFUSED/);
   });
 
+  it('destroy() during the handshake rejects the handshake at once (CLOSED) and stops its timer', async () => {
+    const srv = fakeServer('');
+    const { sock, tcp } = open(await srv.port, 60_000);
+    await new Promise((r) => tcp.once('connect', r));
+    const settled = sock.handshake.then(() => null, (e: unknown) => e);
+    sock.destroy();
+    // Without the fix the promise waits for the 60 s timeout (and that timer keeps the process alive).
+    const err = (await within(settled, 1000, 'handshake to settle')) as TlsError;
+    expect(err).toBeInstanceOf(TlsError);
+    expect(err.code).toBe('CLOSED');
+    expect(tcp.destroyed).toBe(true);
+    expect(sock.tlsError).toBe(err);
+  });
+
+  it('destroy(err) during the handshake rejects with that cause', async () => {
+    const srv = fakeServer('');
+    const { sock } = open(await srv.port);
+    const cause = new Error('request aborted');
+    const settled = sock.handshake.then(() => null, (e: unknown) => e);
+    sock.on('error', () => {});
+    sock.destroy(cause);
+    const err = (await within(settled, 1000, 'handshake to settle')) as TlsError;
+    expect(err.code).toBe('CLOSED');
+    expect(err.cause).toBe(cause);
+  });
+
   it('destroys the socket with the error when the engine fails after the handshake', async () => {
     const srv = fakeServer('OK\n', (s) => setTimeout(() => s.write('x'), 20));
     const { sock, engine } = open(await srv.port);
