@@ -91,6 +91,17 @@ describe('TLS 1.2 handshake against a node:crypto server', () => {
     expect([...f.conn.tickets[0]!.ticket]).toEqual([9, 8, 7, 6]);
   });
 
+  it('NewSessionTicket followed by a wrong server Finished: no ticket is kept (RFC 5077 §3.3 NST is unauthenticated until Finished)', () => {
+    const events: string[] = [];
+    const f = new FakeServer12({ onEvent: (e) => events.push(e.type) }, { ticket: Uint8Array.of(9, 8, 7, 6), tamperFinished: true });
+    f.conn.feed(f.firstFlight());
+    const second = f.secondFlight();
+    const err = fails(() => f.conn.feed(second));
+    expect(err.code).toBe('BAD_FINISHED');
+    expect(f.conn.tickets).toEqual([]);
+    expect(events).not.toContain('session-ticket');
+  });
+
   it('CertificateRequest: an empty Certificate goes before ClientKeyExchange', () => {
     const f = new FakeServer12({}, { certificateRequest: true });
     f.conn.feed(f.firstFlight());

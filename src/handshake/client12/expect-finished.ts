@@ -23,6 +23,11 @@ export interface Keyed12 extends Authenticated12 {
   kx: KeyExchange12;
   masterSecret: Uint8Array;
   serverProtection: RecordProtection;
+  /**
+   * RFC 5077 §3.3: the NewSessionTicket received before the server's CCS. It is only kept
+   * (storeTicket) once the server's Finished has verified: until then nothing authenticates it.
+   */
+  ticket?: { lifetimeHint: number; ticket: Uint8Array };
 }
 
 export class ExpectNewSessionTicket12 extends State12 {
@@ -38,22 +43,8 @@ export class ExpectNewSessionTicket12 extends State12 {
     const nst = decodeNewSessionTicket12(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'new_session_ticket', length: msg.raw.length, summary: { lifetimeHint: nst.lifetimeHint, ticketLength: nst.ticket.length } });
-    ctx.emit({ type: 'session-ticket', lifetime: nst.lifetimeHint, ageAdd: 0, ticketLength: nst.ticket.length });
-    if (nst.ticket.length > 0) {
-      ctx.storeTicket({
-        version: 'TLSv1.2',
-        ticket: nst.ticket.slice(),
-        lifetime: nst.lifetimeHint,
-        ageAdd: 0,
-        nonce: new Uint8Array(0),
-        receivedAt: ctx.now().getTime(),
-        suite: this.hs.suite.code,
-        // The 1.2 ticket resumes with the master secret (RFC 5077 §3.4); kept like the 1.3 PSK.
-        psk: this.hs.masterSecret.slice(),
-        serverName: ctx.config.sni,
-      });
-    }
-    return new ExpectServerCcs(this.hs);
+    // Kept aside: stored only after the server's Finished verifies (as Go and rustls do).
+    return new ExpectServerCcs({ ...this.hs, ticket: { lifetimeHint: nst.lifetimeHint, ticket: nst.ticket.slice() } });
   }
 }
 
@@ -94,6 +85,7 @@ export class ExpectServerFinished extends State12 {
     transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'finished', length: msg.raw.length, summary: {} });
     ctx.emit({ type: 'check', what: 'server Finished (PRF over the transcript, constant-time compare)', ok: true });
+    this.storeTicket(ctx);
 
     const { chain, kx } = this.hs;
     const info: HandshakeInfo = {
@@ -112,5 +104,26 @@ export class ExpectServerFinished extends State12 {
     const next = new ExpectTraffic12();
     ctx.complete(info);
     return next;
+  }
+
+  /** The ticket of ExpectNewSessionTicket12, now that the handshake it belongs to is authenticated. */
+  private storeTicket(ctx: HandshakeContext): void {
+    const t = this.hs.ticket;
+    if (!t) return;
+    ctx.emit({ type: 'session-ticket', lifetime: t.lifetimeHint, ageAdd: 0, ticketLength: t.ticket.length });
+    // RFC 5077 §3.3: a zero-length ticket means the server issues none after all.
+    if (t.ticket.length === 0) return;
+    ctx.storeTicket({
+      version: 'TLSv1.2',
+      ticket: t.ticket,
+      lifetime: t.lifetimeHint,
+      ageAdd: 0,
+      nonce: new Uint8Array(0),
+      receivedAt: ctx.now().getTime(),
+      suite: this.hs.suite.code,
+      // The 1.2 ticket resumes with the master secret (RFC 5077 §3.4); kept like the 1.3 PSK.
+      psk: this.hs.masterSecret.slice(),
+      serverName: ctx.config.sni,
+    });
   }
 }
