@@ -189,7 +189,18 @@ export class TLSSocket extends Duplex {
   }
 
   override _final(callback: (err?: Error | null) => void): void {
-    // end(): close_notify, then end the transport's write side (reading continues).
+    // end(): close_notify, then end the transport's write side (reading continues). Before the
+    // handshake completes, wait for it (like node:tls): data written before end() goes first.
+    if (this.driver.state === 'handshaking') {
+      this.handshake.then(
+        () => {
+          this.driver.close();
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
+      return;
+    }
     this.driver.close();
     callback();
   }

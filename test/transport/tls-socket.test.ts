@@ -111,6 +111,25 @@ describe('TLSSocket over TCP (fake engine)', () => {
     expect(await within(srv.done)).toContain('HELLO\nearly\n');
   });
 
+  it('end(data) before the handshake completes sends the data, then close_notify (like node:tls)', async () => {
+    const srv = fakeServer('', (s) => setTimeout(() => s.write('OK\n'), 50));
+    const { sock } = open(await srv.port);
+    sock.end('early\n');
+    await within(sock.handshake, 5000, 'handshake');
+    expect(await within(srv.done)).toBe('HELLO\nearly\nBYE\n');
+  });
+
+  it('end() before a handshake that fails reports the handshake error on the socket', async () => {
+    const srv = fakeServer('FAIL\n');
+    const { sock } = open(await srv.port);
+    const errored = new Promise<unknown>((r) => sock.once('error', r));
+    sock.end('early\n');
+    const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
+    expect(err.code).toBe('HANDSHAKE_FAILURE');
+    expect(await within(errored)).toBe(err);
+    expect(await within(srv.done)).toBe('HELLO\nALERT\n');
+  });
+
   it('end() sends close_notify and keeps reading until the peer closes (half-close)', async () => {
     const srv = fakeServer('OK\n', (s, got) => {
       s.on('data', () => {
