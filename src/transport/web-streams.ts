@@ -33,8 +33,21 @@ export async function attachStreams(
   stream: ByteStreamPair,
   options: { timeout?: number } = {},
 ): Promise<TlsStreams> {
-  const reader = stream.readable.getReader();
-  const writer = stream.writable.getWriter();
+  // Only TlsErrors leave the API: a stream that is locked (or not a stream) is a usage error,
+  // and a reader already taken is given back.
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  let writer: WritableStreamDefaultWriter<Uint8Array>;
+  try {
+    reader = stream.readable.getReader();
+  } catch (e) {
+    throw new TlsError('BAD_CONFIG', `stream.readable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  try {
+    writer = stream.writable.getWriter();
+  } catch (e) {
+    reader.releaseLock();
+    throw new TlsError('BAD_CONFIG', `stream.writable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
   let appController!: ReadableStreamDefaultController<Uint8Array>;
   let appClosed = false;
   let wakeReader: (() => void) | null = null;

@@ -59,6 +59,18 @@ describe('connectStreams adapter (fake engine)', () => {
     await closed;
   });
 
+  it('rejects with BAD_CONFIG for a locked transport stream, and gives back what it took', async () => {
+    const p = pipePair();
+    const held = p.client.writable.getWriter();
+    const err = await attachStreams(new FakeEngine(), p.client).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TlsError);
+    expect((err as TlsError).code).toBe('BAD_CONFIG');
+    expect(p.client.readable.locked).toBe(false);
+    held.releaseLock();
+    const bad = await attachStreams(new FakeEngine(), {} as never).then(() => null, (e: unknown) => e);
+    expect((bad as TlsError).code).toBe('BAD_CONFIG');
+  });
+
   it('rejects with the engine error after flushing the alert', async () => {
     const p = pipePair();
     const pending = attachStreams(new FakeEngine(), p.client);
