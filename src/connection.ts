@@ -415,9 +415,10 @@ export class ClientConnection {
         self._info = info;
         self._handshakeComplete = true;
         self.noiseInARow = 0;
-        self.emit({ type: 'handshake-complete', info });
+        // The data written during the handshake goes first, before an observer may write more.
         for (const w of self.pendingWrites) self.send(ContentType.application_data, w);
         self.pendingWrites.length = 0;
+        self.emit({ type: 'handshake-complete', info });
       },
       noise(what: string) {
         self.noise(what);

@@ -103,3 +103,19 @@ describe('close() after the handshake', () => {
     expect(s.client.takeOutput()).toBeNull();
   });
 });
+
+describe('callbacks that call back into the connection', () => {
+  it('a write() from the handshake-complete event goes after the data written during the handshake', () => {
+    let s!: FakeServer13;
+    s = new FakeServer13({
+      client: {
+        onEvent: (e) => {
+          if (e.type === 'handshake-complete') s.client.write(enc('second'));
+        },
+      },
+    });
+    s.client.write(enc('first,'));
+    s.completeHandshake();
+    expect(s.clientAppData()).toBe('first,second');
+  });
+});
