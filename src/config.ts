@@ -154,7 +154,13 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     // RFC 7301 §3.1: ProtocolName<1..2^8-1>, counted in bytes (UTF-8), not UTF-16 code units.
     if (typeof p !== 'string' || p.length === 0 || utf8(p).length > 255) throw badConfig(`alpn: invalid protocol name ${JSON.stringify(p)}`);
   }
-  if (options.random !== undefined && typeof options.random !== 'function') throw badConfig('random: expected a function');
+  for (const k of ['random', 'now', 'verifyCallback', 'onEvent', 'keyLog'] as const) {
+    if (options[k] !== undefined && typeof options[k] !== 'function') throw badConfig(`${k}: expected a function`);
+  }
+  const ignore = options.ignore;
+  if (ignore !== undefined && (!Array.isArray(ignore) || !ignore.every((f) => typeof f === 'string'))) {
+    throw badConfig('ignore: expected a list of flag names');
+  }
   if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
     throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
   }

@@ -20,6 +20,11 @@ describe('the constructor throws only TlsErrors', () => {
     ['sigalgs of the wrong type', { host: 'a.example', sigalgs: 5 as never }],
     ['a random source that returns too few bytes', { host: 'a.example', random: (() => new Uint8Array(3)) as never }],
     ['a random source that throws', { host: 'a.example', random: () => { throw new Error('no entropy'); } }],
+    // These used to pass the constructor and fail mid-handshake as INTERNAL (internal_error sent).
+    ['ignore that is not a list', { host: 'a.example', ignore: 5 as never }],
+    ['ignore given as one string', { host: 'a.example', ignore: 'EXPIRED' as never }],
+    ['now that is not a function', { host: 'a.example', now: new Date() as never }],
+    ['verifyCallback that is not a function', { host: 'a.example', verifyCallback: true as never }],
   ];
   for (const [what, opts] of cases) {
     it(`BAD_CONFIG for ${what}`, () => {
