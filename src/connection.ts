@@ -104,14 +104,14 @@ export class ClientConnection {
     if (this._error) throw this._error;
     if (!(data instanceof Uint8Array)) throw new TlsError('BAD_CONFIG', 'feed: expected a Uint8Array');
     if (this._peerClosed) return; // RFC 8446 §6.1: data after close_notify is ignored
-    if (this.sentCloseNotify && !this._handshakeComplete) {
+    if (this.canceled) {
       // close() canceled the handshake: it cannot finish (our Finished may not follow close_notify).
       throw new TlsError('CLOSED', 'the handshake was canceled by close()');
     }
     try {
       this.records.push(data);
       for (;;) {
-        if (this._peerClosed) break;
+        if (this._peerClosed || this.canceled) break;
         const rec = this.records.next();
         if (!rec) break;
         this.processRecord(rec);
@@ -164,6 +164,11 @@ export class ClientConnection {
     this.sendAlert(1, AlertDescription.close_notify);
     this.sentCloseNotify = true;
     this.emit({ type: 'closed', reason: 'local' });
+  }
+
+  /** close() was called before the handshake completed (possibly by an observer, mid-feed). */
+  private get canceled(): boolean {
+    return this.sentCloseNotify && !this._handshakeComplete && !this._error;
   }
 
   // ---------------------------------------------------------------- records
@@ -219,7 +224,7 @@ export class ClientConnection {
           alert: 'unexpected_message',
         });
       }
-      if (this._peerClosed || this._error) break;
+      if (this._peerClosed || this._error || this.canceled) break;
     }
   }
 

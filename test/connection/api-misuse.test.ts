@@ -124,3 +124,26 @@ describe('callbacks that call back into the connection', () => {
     expect(s.clientAppData()).toBe('first,second');
   });
 });
+
+describe('close() from an observer in the middle of feed()', () => {
+  it('during the handshake: the rest of the flight is not processed and nothing follows close_notify', () => {
+    let s!: FakeServer13;
+    s = new FakeServer13({
+      client: {
+        onEvent: (e) => {
+          if (e.type === 'state' && e.to === 'ExpectCertificateVerify') s.client.close();
+        },
+      },
+    });
+    s.client.write(enc('early'));
+    expect(s.handshake()).toBeUndefined();
+    expect(s.client.handshakeComplete).toBe(false);
+    expect(s.client.stateName).toBe('ExpectCertificateVerify');
+    expect(s.clientAlerts()).toEqual([
+      { level: 1, description: AlertDescription.user_canceled },
+      { level: 1, description: AlertDescription.close_notify },
+    ]);
+    expect(s.clientRecords.at(-1)!.type).toBe(CT.alert);
+    expect(s.clientAppData()).toBe('');
+  });
+});
