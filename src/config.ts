@@ -35,8 +35,11 @@ export interface ResolvedConfig {
   readonly intermediates: readonly Uint8Array[];
 }
 
-/** Parsing a root store costs milliseconds: keep recent results by input identity (or text). */
-const anchorCache = new WeakMap<object, Uint8Array[]>();
+/**
+ * Parsing a root store costs milliseconds: keep recent results by input identity (or text). An
+ * array hit also needs the same elements: a list edited in place (a CA removed) is parsed again.
+ */
+const anchorCache = new WeakMap<object, { items: unknown[]; der: Uint8Array[] }>();
 const anchorTextCache = new Map<string, Uint8Array[]>();
 function anchorsFor(ca: ClientOptions['ca'], verify: VerifyMode): Uint8Array[] {
   if (verify === 'none') return [];
@@ -49,10 +52,12 @@ function anchorsFor(ca: ClientOptions['ca'], verify: VerifyMode): Uint8Array[] {
     return der;
   }
   if (ca !== null && typeof ca === 'object' && !(ca instanceof Uint8Array)) {
+    const items: unknown[] = Array.isArray(ca) ? ca : [ca];
     const hit = anchorCache.get(ca);
-    if (hit) return hit;
+    if (hit && hit.items.length === items.length && hit.items.every((x, i) => x === items[i])) return hit.der;
     const der = loadTrustAnchors(ca, verify);
-    anchorCache.set(ca, der);
+    // An empty result is cheap and depends on the verify mode: not cached.
+    if (der.length > 0) anchorCache.set(ca, { items: [...items], der });
     return der;
   }
   return loadTrustAnchors(ca, verify);

@@ -73,3 +73,20 @@ describe('names and defaults', () => {
     expect(() => new ClientConnection(withDefaultRoots({ host: 'example.com' }))).not.toThrow();
   });
 });
+
+describe('the trust-anchor cache follows the ca list', () => {
+  it('a CA removed from a reused ca array (in place) is no longer trusted', async () => {
+    const { FakeServer13 } = await import('./helpers/fake-server13.js');
+    const ca: string[] = [testPki().ca];
+    new FakeServer13({ client: { ca } }).completeHandshake();
+    // Swap the test CA for an unrelated root, in the same array object.
+    ca[0] = rootCertificates[0]!;
+    const s = new FakeServer13({ client: { ca } });
+    const thrown = s.handshake();
+    expect(thrown).toBeInstanceOf(TlsError);
+    expect((thrown as TlsError).code).toBe('CERT_VERIFY_FAILED');
+    // Emptied in place: no anchors is a configuration error again.
+    ca.length = 0;
+    expect(configError({ host: 'localhost', ca }).code).toBe('BAD_CONFIG');
+  });
+});
