@@ -21,36 +21,82 @@ import { rsaSignPkcs1, rsaSignPss, rsaVerifyPkcs1, rsaVerifyPss } from './rsa.js
 import type { NamedCurve, PublicKey, SignatureAlgorithm } from './types.js';
 
 
-/**
- * Strict DER Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 §2.2.3), with
- * 0 < r, s < n. Returns the fixed-length r || s, or null.
- */
-export function ecdsaDerToCompact(curve: NamedCurve, der: Uint8Array): Uint8Array | null {
+/** Strict DER Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 §2.2.3), 0 < r, s < n. */
+function ecdsaDerToRS(curve: NamedCurve, der: Uint8Array): { r: bigint; s: bigint } | null {
   try {
-    const r = readSequence(der, 'ECDSA signature');
-    const rv = r.integer('r');
-    const sv = r.integer('s');
-    r.end();
+    const rd = readSequence(der, 'ECDSA signature');
+    const r = rd.integer('r');
+    const s = rd.integer('s');
+    rd.end();
     const n = NIST[curve].Point.Fn.ORDER;
-    if (rv <= 0n || rv >= n || sv <= 0n || sv >= n) return null;
-    const len = SCALAR_LEN[curve];
-    const out = new Uint8Array(2 * len);
-    out.set(bigIntToBytes(rv, len), 0);
-    out.set(bigIntToBytes(sv, len), len);
-    return out;
+    if (r <= 0n || r >= n || s <= 0n || s >= n) return null;
+    return { r, s };
   } catch {
     return null;
   }
+}
+
+/** The same check, returning the fixed-length r || s, or null. */
+export function ecdsaDerToCompact(curve: NamedCurve, der: Uint8Array): Uint8Array | null {
+  const rs = ecdsaDerToRS(curve, der);
+  if (!rs) return null;
+  const len = SCALAR_LEN[curve];
+  const out = new Uint8Array(2 * len);
+  out.set(bigIntToBytes(rs.r, len), 0);
+  out.set(bigIntToBytes(rs.s, len), len);
+  return out;
+}
+
+type NistPoint = ReturnType<(typeof NIST)['P-256']['Point']['fromBytes']>;
+
+/**
+ * Public points by key object. A key seen twice (a trust anchor or a configured intermediate:
+ * x509 keeps one parsed object per configured certificate) gets a precomputed window table, so
+ * u2·Q costs about a third of a plain multiplication from then on; the table costs about ten
+ * plain multiplications once. Keys seen once (a server's leaf) are never precomputed.
+ */
+const pointCache = new WeakMap<object, { point: NistPoint; uses: number }>();
+function publicPoint(key: Extract<PublicKey, { kind: 'ec' }>): NistPoint {
+  let e = pointCache.get(key);
+  if (!e) {
+    // fromBytes rejects points off the curve and the point at infinity (SEC 1 §3.2.2).
+    e = { point: NIST[key.curve].Point.fromBytes(key.point) as NistPoint, uses: 0 };
+    pointCache.set(key, e);
+  }
+  if (++e.uses === 2) e.point.precompute(4, false);
+  return e.point;
+}
+
+/** FIPS 186-5 §6.4.2 bits2int: the leftmost bitlen(n) bits of the digest. */
+function bits2int(digest: Uint8Array, nBits: number): bigint {
+  let x = 0n;
+  for (const b of digest) x = (x << 8n) | BigInt(b);
+  const extra = digest.length * 8 - nBits;
+  return extra > 0 ? x >> BigInt(extra) : x;
+}
+
+/**
+ * ECDSA verification of a digest (FIPS 186-5 §6.4.2): w = s⁻¹, u1 = e·w, u2 = r·w,
+ * R = u1·G + u2·Q, valid iff R ≠ O and R.x mod n = r. G's multiples come from noble's
+ * precomputed base table; Q's from `publicPoint`.
+ */
+function ecdsaVerifyDigest(curve: NamedCurve, Q: NistPoint, digest: Uint8Array, r: bigint, s: bigint): boolean {
+  const Point = NIST[curve].Point;
+  const Fn = Point.Fn;
+  const e = Fn.create(bits2int(digest, Fn.BITS));
+  const w = Fn.inv(s);
+  const R = Point.BASE.multiplyUnsafe(Fn.create(e * w)).add(Q.multiplyUnsafe(Fn.create(r * w)));
+  if (R.is0()) return false;
+  return Fn.create(R.toAffine().x) === r;
 }
 
 function verifyEcdsa(alg: Extract<SignatureAlgorithm, { kind: 'ecdsa' }>, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
   if (key.kind !== 'ec') return false;
   // RFC 8446 §4.2.3: in TLS 1.3 the scheme names the curve; the key must be on it.
   if (alg.curve !== undefined && alg.curve !== key.curve) return false;
-  const compact = ecdsaDerToCompact(key.curve, signature);
-  if (!compact) return false;
-  const digest = hash(alg.hash, message);
-  return NIST[key.curve].verify(compact, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+  const rs = ecdsaDerToRS(key.curve, signature);
+  if (!rs) return false;
+  return ecdsaVerifyDigest(key.curve, publicPoint(key), hash(alg.hash, message), rs.r, rs.s);
 }
 
 /** Verify `signature` over `message`. Never throws; false for any bad or malformed input. */

@@ -58,4 +58,27 @@ describe.skipIf(SKIP_WYCHEPROOF)('Wycheproof signatures', () => {
       });
     }
   }
+
+  // The ECDSA verifier precomputes a window table for a key object it sees a second time (trust
+  // anchors): run the ECDSA files again with one key object per test group, so every case after
+  // a group's first goes through the precomputed path.
+  for (const file of pick(/^ecdsa_.*_test\.json$/)) {
+    it(`ECDSA ${file}, one key object per group (precomputed tables)`, () => {
+      const keys = new Map<object, PublicKey | null>();
+      const tally = runFile(file, (g, t, tally) => {
+        if (!keys.has(g)) {
+          try {
+            keys.set(g, parseSpki(hex(g.publicKeyDer)));
+          } catch {
+            keys.set(g, null);
+          }
+        }
+        const key = keys.get(g)!;
+        tally.record(t, key !== null && verifySignature(algorithmFor(g), key, hex(t.msg), hex(t.sig)));
+      });
+      expect(tally.failures).toEqual([]);
+      expect(tally.valid).toBeGreaterThan(0);
+      expect(tally.invalid).toBeGreaterThan(0);
+    });
+  }
 });
