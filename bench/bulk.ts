@@ -10,6 +10,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { ClientConnection } from '../src/connection.js';
 import { connect } from '../src/transport/node.js';
 import type { ClientOptions } from '../src/types.js';
@@ -121,22 +122,27 @@ export async function benchRecordLayer(port: number, ca: string, suite: string, 
   }
 }
 
+/** Ask the bench server for `bytes` and time their arrival, to the server's end: MB/s (wall). */
+async function timeReceive(s: Duplex, bytes: number, who: string): Promise<number> {
+  let got = 0;
+  const t0 = nowNs();
+  await new Promise<void>((resolve, reject) => {
+    s.on('data', (d: Buffer) => (got += d.length));
+    s.once('end', () => resolve());
+    s.once('error', reject);
+    s.write(`S ${bytes}\n`);
+  });
+  const ms = msSince(t0);
+  if (got !== bytes) throw new Error(`bench: ${who} loopback received ${got} of ${bytes}`);
+  return bytes / 1e6 / (ms / 1000);
+}
+
 /** puretls connect() over loopback: MB/s to receive `bytes` (request to close_notify). */
 export async function benchPuretlsLoopback(port: number, ca: string, suite: string, bytes: number): Promise<number> {
   const s = await connect({ host: '127.0.0.1', port, timeout: 10_000, ...clientOptions(ca, suite) });
   try {
     if (s.info?.cipher !== suite) throw new Error(`bench: negotiated ${s.info?.cipher}, wanted ${suite}`);
-    let got = 0;
-    const t0 = nowNs();
-    await new Promise<void>((resolve, reject) => {
-      s.on('data', (d: Buffer) => (got += d.length));
-      s.once('end', () => resolve());
-      s.once('error', reject);
-      s.write(`S ${bytes}\n`);
-    });
-    const ms = msSince(t0);
-    if (got !== bytes) throw new Error(`bench: puretls loopback received ${got} of ${bytes}`);
-    return bytes / 1e6 / (ms / 1000);
+    return await timeReceive(s, bytes, 'puretls');
   } finally {
     s.destroy();
   }
@@ -151,17 +157,7 @@ export async function benchNodeLoopback(port: number, ca: string, suite: string,
       s.once('error', reject);
     });
     if (s.getCipher().standardName !== suite) throw new Error(`bench: node negotiated ${s.getCipher().standardName}`);
-    let got = 0;
-    const t0 = nowNs();
-    await new Promise<void>((resolve, reject) => {
-      s.on('data', (d: Buffer) => (got += d.length));
-      s.once('end', () => resolve());
-      s.once('error', reject);
-      s.write(`S ${bytes}\n`);
-    });
-    const ms = msSince(t0);
-    if (got !== bytes) throw new Error(`bench: node loopback received ${got} of ${bytes}`);
-    return bytes / 1e6 / (ms / 1000);
+    return await timeReceive(s, bytes, 'node');
   } finally {
     s.destroy();
   }

@@ -217,6 +217,11 @@ export async function startGnutlsServer(args: string[], opts: SpawnOptions = {})
   throw lastErr;
 }
 
+/** `gnutls-serv --echo` serving a credential (leaf + chain file, key) under a priority string. */
+export function startGnutlsEcho(cred: { fullChainFile: string; keyFile: string }, priority: string): Promise<Peer> {
+  return startGnutlsServer(['--echo', '--x509certfile', cred.fullChainFile, '--x509keyfile', cred.keyFile, '--priority', priority]);
+}
+
 /** An in-process node:tls server on 127.0.0.1 and an ephemeral port. */
 export interface NodeTlsPeer {
   server: tls.Server;

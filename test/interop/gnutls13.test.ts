@@ -10,7 +10,7 @@ import { connect } from '../../src/transport/node.js';
 import type { ClientOptions, TraceEvent } from '../../src/types.js';
 import { testPki, type LeafKind, type TestPki } from '../helpers/certs.js';
 import { programMissing, skipFor } from '../helpers/env.js';
-import { infoOf, readAtLeast, sleep, startGnutlsServer, stopAllPeers, within, type Peer } from '../helpers/peers.js';
+import { infoOf, readAtLeast, sleep, startGnutlsEcho, stopAllPeers, within, type Peer } from '../helpers/peers.js';
 
 const TLS13 = 'NORMAL:-VERS-ALL:+VERS-TLS1.3';
 
@@ -91,10 +91,7 @@ describe.skipIf(skipFor(programMissing('gnutls-serv'), 'gnutls interop'))('inter
   });
   afterAll(stopAllPeers);
 
-  const startEcho = (c: Case): Promise<Peer> => {
-    const cred = pki.leaf(c.leaf ?? 'p256');
-    return startGnutlsServer(['--echo', '--x509certfile', cred.fullChainFile, '--x509keyfile', cred.keyFile, '--priority', c.priority]);
-  };
+  const startEcho = (c: Case): Promise<Peer> => startGnutlsEcho(pki.leaf(c.leaf ?? 'p256'), c.priority);
 
   describe.concurrent('echo', () => {
     for (const c of CASES) {
