@@ -8,6 +8,9 @@ import { GROUPS, groupByName, type NamedGroup } from './crypto/groups.js';
 import { resolveSigSchemes, type SignatureScheme } from './crypto/sigschemes.js';
 import { secureRandom, type RandomSource } from './crypto/random.js';
 import { badConfig } from './errors.js';
+import { REGISTERED_ALPN_IDS } from './handshake/extensions/alpn.js';
+import { editDistance, nearest, unknownEntry } from './suggest.js';
+import { CERT_FLAGS } from './x509/flags.js';
 import type { ClientOptions, TlsVersionName, VerifyMode } from './types.js';
 import { utf8 } from './wire/bytes.js';
 import { isIP } from './wire/ip.js';
@@ -81,6 +84,18 @@ function listOf(v: string[] | string | undefined, what: string): string[] | unde
   return out;
 }
 
+/**
+ * ALPN IDs are exact bytes (RFC 7301 §3.1) and private ones are allowed, so only a near miss of
+ * a registered ID is refused: the same letters in another case, or one edit away ('http/1.l').
+ */
+function checkAlpnId(p: string): void {
+  if (REGISTERED_ALPN_IDS.includes(p)) return;
+  const near = nearest(p, REGISTERED_ALPN_IDS)!;
+  if (near.toLowerCase() === p.trim().toLowerCase() || editDistance(p, near) <= 1) {
+    throw badConfig(`${unknownEntry('alpn', 'protocol ID', p, REGISTERED_ALPN_IDS)}; ALPN IDs are compared byte for byte`);
+  }
+}
+
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (options === null || typeof options !== 'object') throw badConfig('options: expected an object');
   const min = checkVersion(options.minVersion, 'minVersion') ?? '1.2';
@@ -99,7 +114,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   } else {
     groups = groupNames.map((n) => {
       const g = groupByName(n);
-      if (!g) throw badConfig(`groups: unknown group '${n}' (known: ${GROUPS.map((x) => x.name).join(', ')})`);
+      if (!g) throw badConfig(unknownEntry('groups', 'group', n, GROUPS.map((x) => x.name)));
       return g;
     });
     if (groups.length === 0) throw badConfig('groups: the list is empty');
@@ -110,8 +125,12 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (shareNames !== undefined) {
     if (!Array.isArray(shareNames)) throw badConfig('keyShareGroups: expected a list of group names');
     keyShareGroups = shareNames.map((n) => {
-      const g = groups.find((x) => x.name === n);
-      if (!g) throw badConfig(`keyShareGroups: '${n}' is not among the enabled groups`);
+      if (typeof n !== 'string') throw badConfig('keyShareGroups: expected group names');
+      const g = groups.find((x) => x === groupByName(n));
+      if (!g) {
+        if (!groupByName(n)) throw badConfig(unknownEntry('keyShareGroups', 'group', n, groups.map((x) => x.name)));
+        throw badConfig(`keyShareGroups: '${n}' is not among the enabled groups (\`groups\`)`);
+      }
       return g;
     });
   } else {
@@ -155,9 +174,11 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
 
   const alpn = options.alpn ?? [];
   if (!Array.isArray(alpn)) throw badConfig('alpn: expected a list of protocol names');
-  for (const p of alpn) {
+  for (const [i, p] of alpn.entries()) {
     // RFC 7301 §3.1: ProtocolName<1..2^8-1>, counted in bytes (UTF-8), not UTF-16 code units.
     if (typeof p !== 'string' || p.length === 0 || utf8(p).length > 255) throw badConfig(`alpn: invalid protocol name ${JSON.stringify(p)}`);
+    if (alpn.indexOf(p) !== i) throw badConfig(`alpn: ${JSON.stringify(p)} is listed twice`);
+    checkAlpnId(p);
   }
   for (const k of ['random', 'now', 'verifyCallback', 'onEvent', 'keyLog'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') throw badConfig(`${k}: expected a function`);
@@ -165,6 +186,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const ignore = options.ignore;
   if (ignore !== undefined && (!Array.isArray(ignore) || !ignore.every((f) => typeof f === 'string'))) {
     throw badConfig('ignore: expected a list of flag names');
+  }
+  for (const f of ignore ?? []) {
+    if (!(CERT_FLAGS as readonly string[]).includes(f)) throw badConfig(unknownEntry('ignore', 'certificate flag', f, CERT_FLAGS));
   }
   if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
     throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);

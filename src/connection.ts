@@ -443,11 +443,11 @@ export class ClientConnection {
 function alertHint(desc: number): string {
   switch (desc) {
     case AlertDescription.protocol_version:
-      return ': the server does not accept the TLS versions offered (check --min-version/--max-version)';
+      return ': the server does not accept the TLS versions offered (check `minVersion`/`maxVersion`)';
     case AlertDescription.handshake_failure:
       return ': no common cipher suite, group or signature scheme, or the server requires a client certificate';
     case AlertDescription.unrecognized_name:
-      return ': the server does not know the name sent as SNI (check --servername)';
+      return ': the server does not know the name sent as SNI (check `servername`)';
     case AlertDescription.certificate_required:
       return ': the server requires a client certificate';
     case AlertDescription.unknown_ca:

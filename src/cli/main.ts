@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { TlsError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { USAGE } from './usage.js';
+import { explanationForCli } from './flag-names.js';
 
 /** Something to write text or bytes to (process.stdout, a PassThrough in tests). */
 export interface OutputLike {
@@ -47,7 +48,7 @@ export function exitCodeFor(err: TlsError): number {
 /** `error: CODE: explanation` on stderr; returns the exit code. */
 export function reportError(io: CliIO, e: unknown): number {
   if (e instanceof TlsError) {
-    io.stderr.write(`error: ${e.code}: ${e.explanation}\n`);
+    io.stderr.write(`error: ${e.code}: ${explanationForCli(e.explanation)}\n`);
     return exitCodeFor(e);
   }
   const msg = e instanceof Error ? e.message : String(e);

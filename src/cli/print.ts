@@ -8,6 +8,7 @@
  * with their secrets in hex, labelled SECRET).
  */
 import type { DebugLevel, HandshakeInfo, TraceEvent, VerifyReport } from '../types.js';
+import { explanationForCli } from './flag-names.js';
 
 /** The `verify=` value: ok, skipped, or the failure flags. */
 export function verifyField(v: VerifyReport): string {
@@ -102,7 +103,7 @@ export function traceLine(e: TraceEvent): string {
       return `[closed] ${e.reason}`;
     case 'error': {
       const a = e.error.alertName ? ` (alert ${e.error.direction ?? 'sent'}: ${e.error.alertName})` : '';
-      return `[error] ${e.error.code}: ${e.error.explanation}${a}`;
+      return `[error] ${e.error.code}: ${explanationForCli(e.error.explanation)}${a}`;
     }
   }
 }

@@ -4,6 +4,7 @@
  * where it may be used. TLS 1.2 reads the same code points as (hash, signature) pairs
  * (RFC 5246 §7.4.1.4.1), so one table serves both versions.
  */
+import { unknownEntry } from '../suggest.js';
 import { TlsError } from '../errors.js';
 import { HASH_LEN, type HashName } from './hash.js';
 import { splitList, type TlsVersionName } from './suites.js';
@@ -96,8 +97,12 @@ export function resolveSigSchemes(list: Array<string | number> | string | undefi
   for (const item of splitList(list)) {
     const s = lookup(item);
     if (!s) {
-      const shown = typeof item === 'number' ? `0x${item.toString(16).padStart(4, '0')}` : JSON.stringify(item);
-      throw new TlsError('BAD_CONFIG', `unknown or unsupported signature scheme ${shown}`);
+      throw new TlsError(
+        'BAD_CONFIG',
+        typeof item === 'number'
+          ? `sigalgs: unknown or unsupported signature scheme 0x${item.toString(16).padStart(4, '0')}`
+          : unknownEntry('sigalgs', 'or unsupported signature scheme', item, SIGNATURE_SCHEMES.map((x) => x.name)),
+      );
     }
     if (!out.includes(s)) out.push(s);
   }

@@ -6,6 +6,7 @@
  * RFC 5289 (ECDHE GCM and CBC-SHA256/384), RFC 8422 (ECDHE CBC-SHA), RFC 7905 (ChaCha20-Poly1305).
  * Code points: IANA "TLS Cipher Suites" registry.
  */
+import { unknownEntry } from '../suggest.js';
 import { TlsError } from '../errors.js';
 import type { HashName } from './hash.js';
 import type { AeadName } from './types.js';
@@ -187,8 +188,12 @@ export function resolveSuites(
     for (const item of splitList(list)) {
       const s = lookup(item);
       if (!s) {
-        const shown = typeof item === 'number' ? `0x${item.toString(16).padStart(4, '0')}` : JSON.stringify(item);
-        throw new TlsError('BAD_CONFIG', `unknown or unsupported cipher suite ${shown}`);
+        throw new TlsError(
+          'BAD_CONFIG',
+          typeof item === 'number'
+            ? `ciphers: unknown or unsupported cipher suite 0x${item.toString(16).padStart(4, '0')}`
+            : unknownEntry('ciphers', 'or unsupported cipher suite', item, CIPHER_SUITES.map((x) => x.name)),
+        );
       }
       if (!chosen.includes(s)) chosen.push(s);
     }

@@ -36,3 +36,16 @@ export function decodeAlpnServer(data: Uint8Array): Uint8Array {
   if (list.length !== 1) throw decodeError('alpn: server must select exactly one protocol');
   return list[0]!;
 }
+
+/**
+ * Protocol IDs registered with IANA ("TLS Application-Layer Protocol Negotiation (ALPN)
+ * Protocol IDs"). Unregistered IDs are allowed (private protocols); one within one edit of a
+ * registered ID, or equal to one but for case, is refused as a likely typo (config.ts).
+ */
+export const REGISTERED_ALPN_IDS: readonly string[] = [
+  // the most used first: a tie in edit distance goes to the earlier entry
+  'http/1.1', 'h2', 'h3', 'http/1.0', 'http/0.9', 'spdy/1', 'spdy/2', 'spdy/3', 'stun.turn', 'stun.nat-discovery',
+  'h2c', 'webrtc', 'c-webrtc', 'ftp', 'imap', 'pop3', 'managesieve', 'coap', 'xmpp-client',
+  'xmpp-server', 'acme-tls/1', 'mqtt', 'dot', 'ntske/1', 'sunrpc', 'smb', 'irc', 'nntp',
+  'nnsp', 'doq', 'sip/2', 'tds/8.0', 'dicom', 'postgresql', 'radius/1.0', 'radius/1.1',
+];
