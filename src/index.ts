@@ -21,4 +21,6 @@ export type {
   CertVerifyInfo,
   DebugLevel,
 } from './types.js';
+export { loadIdentity, type IdentityOptions } from './identity/load.js';
+export { ClientIdentity, type ClientSigner, type SignRequest } from './identity/identity.js';
 export { connectStreams, type ByteStreamPair, type TlsStreams } from './transport/web.js';

@@ -157,3 +157,18 @@ export function signMessage(alg: SignatureAlgorithm, privateKey: PrivateKey, mes
       return rsaSignPss(privateKey.key, alg, message, random);
   }
 }
+
+/**
+ * An ECDSA signature as r || s (IEEE P1363: WebCrypto, most secure elements) → DER, the form TLS
+ * carries (RFC 8446 §4.2.3). A DER input is returned as it is. Null when it is neither.
+ */
+export function ecdsaSignatureToDer(curve: NamedCurve, sig: Uint8Array): Uint8Array | null {
+  if (ecdsaDerToRS(curve, sig)) return sig;
+  const len = SCALAR_LEN[curve];
+  if (sig.length !== 2 * len) return null;
+  try {
+    return NIST[curve].Signature.fromBytes(sig, 'compact').toBytes('der');
+  } catch {
+    return null;
+  }
+}
