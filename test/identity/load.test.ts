@@ -7,7 +7,7 @@ import { createPublicKey, verify as nodeVerify, constants } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { clientPki, PASSPHRASE, type ClientKeyKind } from '../helpers/client-certs.js';
-import { identityFromOptions, loadIdentity, needsAsyncIdentity, prepareIdentity } from '../../src/identity/load.js';
+import { identityFromOptions, loadIdentity, needsAsyncIdentity, prepareIdentity, type IdentityOptions } from '../../src/identity/load.js';
 import { ClientIdentity } from '../../src/identity/identity.js';
 import { TlsError } from '../../src/errors.js';
 import { secureRandom } from '../../src/crypto/random.js';
@@ -99,7 +99,8 @@ describe.skipIf(skip)('client identity: formats', () => {
 
   it('prepareIdentity hands the async adapters options that carry the loaded identity and no key material', async () => {
     const c = clientPki().cred('p256');
-    const opts = await prepareIdentity({ host: 'x', cert: c.certPem, key: c.encryptedPem, passphrase: PASSPHRASE });
+    const input: IdentityOptions & { host: string } = { host: 'x', cert: c.certPem, key: c.encryptedPem, passphrase: PASSPHRASE };
+    const opts = await prepareIdentity(input);
     expect(opts.identity).toBeInstanceOf(ClientIdentity);
     expect(opts.key).toBeUndefined();
     expect(opts.passphrase).toBeUndefined();
