@@ -49,6 +49,8 @@ export class ClientConnection {
   private _info: HandshakeInfo | undefined;
   private readonly ctx: HandshakeContext;
   private readonly emitFn: ((e: TraceEvent) => void) | undefined;
+  /** The handshake message a state is handling, and whether its trace event was emitted. */
+  private current: { message: HandshakeMessage; reported: boolean } | undefined;
   /** Session tickets received (most recent last), for resumption. */
   readonly tickets: StoredTicket[] = [];
 
@@ -174,13 +176,17 @@ export class ClientConnection {
   // ---------------------------------------------------------------- records
 
   private processRecord(rec: InboundRecord): void {
-    this.emit({
-      type: 'record',
-      direction: 'received',
-      contentType: contentTypeName(rec.type),
-      length: rec.wireLength,
-      encrypted: rec.encrypted,
-    });
+    if (this.emitFn) {
+      this.emit({
+        type: 'record',
+        direction: 'received',
+        contentType: contentTypeName(rec.type),
+        length: rec.wireLength,
+        encrypted: rec.encrypted,
+        raw: rec.wire.slice(),
+        ...(rec.encrypted ? { plaintext: rec.plaintext.slice() } : {}),
+      });
+    }
     // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
     if (rec.type !== ContentType.handshake && this.joiner.hasPartial()) {
       throw new TlsError('UNEXPECTED_MESSAGE', `${contentTypeName(rec.type)} record inside a fragmented handshake message`, {
@@ -230,10 +236,42 @@ export class ClientConnection {
 
   private dispatch(m: HandshakeMessage): void {
     const before = this.state;
-    const next = before.handle(m, this.ctx);
+    this.current = { message: m, reported: false };
+    let next: HandshakeState;
+    try {
+      next = before.handle(m, this.ctx);
+    } catch (e) {
+      this.reportFailedMessage(m, before.name, e);
+      throw e;
+    } finally {
+      this.current = undefined;
+    }
     if (next !== before) {
       this.emit({ type: 'state', from: before.name, to: next.name });
       this.state = next;
+    }
+  }
+
+  /**
+   * A state that rejects a message throws before it reports it: the trace still shows the
+   * message that failed (with its bytes) and the check that failed, before the error.
+   */
+  private reportFailedMessage(m: HandshakeMessage, stateName: string, e: unknown): void {
+    if (!this.emitFn) return;
+    if (!this.current?.reported) {
+      this.emit({ type: 'message', direction: 'received', name: handshakeTypeName(m.type), length: m.raw.length, summary: {}, raw: m.raw.slice() });
+    }
+    const err = asTlsError(e);
+    const certs = err.detail?.['certificates'];
+    if (Array.isArray(certs)) {
+      const name = this.config.verifyName?.value ?? '(no name)';
+      const where = (certs as Array<{ depth: number; subject: string; flags: string[]; reasons?: string[] }>)
+        .filter((c) => c.flags.length > 0)
+        .map((c) => `depth ${c.depth} ${c.subject}: ${(c.reasons ?? c.flags).join('; ')}`)
+        .join(' | ');
+      this.emit({ type: 'check', what: `certificate chain for ${name}`, ok: false, detail: where || err.explanation });
+    } else {
+      this.emit({ type: 'check', what: `${handshakeTypeName(m.type)} in ${stateName}`, ok: false, detail: `${err.code}: ${err.explanation}` });
     }
   }
 
@@ -331,8 +369,18 @@ export class ClientConnection {
     else this.records.encode(type, data, this.out);
     if (!this.emitFn) return;
     const encrypted = !plain && this.records.writeEncrypted;
+    const max = this.records.maxSendFragment;
     for (let i = first; i < this.out.length; i++) {
-      this.emit({ type: 'record', direction: 'sent', contentType: contentTypeName(type), length: this.out[i]!.length, encrypted });
+      const off = (i - first) * max;
+      this.emit({
+        type: 'record',
+        direction: 'sent',
+        contentType: contentTypeName(type),
+        length: this.out[i]!.length,
+        encrypted,
+        raw: this.out[i]!.slice(),
+        ...(encrypted ? { plaintext: data.slice(off, Math.min(data.length, off + max)) } : {}),
+      });
     }
   }
 
@@ -360,6 +408,11 @@ export class ClientConnection {
 
   private emit(e: TraceEvent): void {
     if (!this.emitFn) return;
+    if (e.type === 'message' && e.direction === 'received' && this.current && !e.raw) {
+      // A state reports the message it handles: attach its bytes.
+      this.current.reported = true;
+      e = { ...e, raw: this.current.message.raw.slice() };
+    }
     try {
       this.emitFn(e);
     } catch {
@@ -374,7 +427,7 @@ export class ClientConnection {
       config: cfg,
       now: cfg.options.now ?? (() => new Date()),
       sendHandshake(raw, summary) {
-        self.emit({ type: 'message', direction: 'sent', name: handshakeTypeName(raw[0]!), length: raw.length, summary: summary ?? {} });
+        self.emit({ type: 'message', direction: 'sent', name: handshakeTypeName(raw[0]!), length: raw.length, summary: summary ?? {}, raw: self.emitFn ? raw.slice() : undefined });
         self.send(ContentType.handshake, raw);
       },
       sendChangeCipherSpec() {

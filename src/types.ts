@@ -96,8 +96,26 @@ export interface HandshakeInfo {
 /** Events: the learner's window into the handshake. */
 export type TraceEvent =
   | { type: 'state'; from: string; to: string }
-  | { type: 'message'; direction: 'sent' | 'received'; name: string; length: number; summary: Record<string, unknown> }
-  | { type: 'record'; direction: 'sent' | 'received'; contentType: string; length: number; encrypted: boolean }
+  | {
+      type: 'message';
+      direction: 'sent' | 'received';
+      name: string;
+      length: number;
+      summary: Record<string, unknown>;
+      /** The whole handshake message (4-byte header + body), a copy. */
+      raw?: Uint8Array;
+    }
+  | {
+      type: 'record';
+      direction: 'sent' | 'received';
+      contentType: string;
+      length: number;
+      encrypted: boolean;
+      /** The record as on the wire (5-byte header + fragment), a copy. */
+      raw?: Uint8Array;
+      /** The content of a protected record, decrypted (TLS 1.3: without the inner type and padding), a copy. */
+      plaintext?: Uint8Array;
+    }
   | { type: 'check'; what: string; ok: boolean; detail?: string }
   | { type: 'key'; label: string; from: string; secret?: Uint8Array }
   | { type: 'alert'; direction: 'sent' | 'received'; level: 'warning' | 'fatal'; description: string }

@@ -24,6 +24,8 @@ export interface ConnectArgs {
   timeout: number | undefined;
   debug: DebugLevel;
   quiet: boolean;
+  /** --show-certs: print the received certificate chain on stderr. */
+  showCerts: boolean;
   keylogFile: string | undefined;
   /** --send TEXT with escapes interpreted; undefined: pipe stdin. */
   send: string | undefined;
@@ -33,7 +35,15 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'connect'; args: ConnectArgs }
-  | { kind: 'demo' };
+  | { kind: 'demo'; args: DemoArgs };
+
+export type DemoScenario = 'tls13' | 'tls12' | 'hrr' | 'bad-cert';
+export const DEMO_SCENARIOS: readonly DemoScenario[] = ['tls13', 'tls12', 'hrr', 'bad-cert'];
+
+export interface DemoArgs {
+  debug: DebugLevel;
+  scenario: DemoScenario;
+}
 
 const badConfig = (msg: string): TlsError => new TlsError('BAD_CONFIG', msg);
 
@@ -58,17 +68,14 @@ const VALUE_OPTIONS = new Set([
   '--keylog',
   '--send',
 ]);
-const FLAG_OPTIONS = new Set(['--quiet']);
+const FLAG_OPTIONS = new Set(['--quiet', '--show-certs']);
 
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
   if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' };
   if (first === 'connect') return { kind: 'connect', args: parseConnect(rest) };
-  if (first === 'demo') {
-    if (rest.length > 0) throw badConfig(`demo takes no arguments (got "${rest[0]}")`);
-    return { kind: 'demo' };
-  }
+  if (first === 'demo') return { kind: 'demo', args: parseDemo(rest) };
   if (first.startsWith('-')) throw badConfig(`unknown option ${first} (see puretls --help)`);
   throw badConfig(`unknown command "${first}" (commands: connect, demo, help)`);
 }
@@ -123,6 +130,7 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
     timeout: undefined,
     debug: 'none',
     quiet: false,
+    showCerts: false,
     keylogFile: undefined,
     send: undefined,
   };
@@ -171,6 +179,9 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
       case '--quiet':
         a.quiet = true;
         break;
+      case '--show-certs':
+        a.showCerts = true;
+        break;
       case '--keylog':
         if (value === '') throw badConfig('--keylog needs a file name');
         a.keylogFile = value;
@@ -187,6 +198,17 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
     throw badConfig(`--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
   }
   return { host, port, ...a };
+}
+
+function parseDemo(argv: readonly string[]): DemoArgs {
+  const a: DemoArgs = { debug: 'none', scenario: 'tls13' };
+  const extra: string[] = [];
+  for (const [name, v] of options(argv, new Set(['--debug', '--scenario']), new Set(), (p) => extra.push(p))) {
+    if (name === '--debug') a.debug = oneOf(name, v!, DEBUG_LEVELS);
+    else a.scenario = oneOf(name, v!, DEMO_SCENARIOS);
+  }
+  if (extra.length > 0) throw badConfig(`demo takes no arguments besides its options (got "${extra[0]}")`);
+  return a;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

@@ -9,6 +9,8 @@ import type { ClientOptions, TraceEvent } from '../types.js';
 import type { ConnectArgs } from './args.js';
 import { reportError, type CliIO } from './main.js';
 import { handshakeLine, shows, traceLine } from './print.js';
+import { chainLines } from './show-certs.js';
+import { traceFacts } from '../diagnose/trace.js';
 
 function readCaFiles(files: readonly string[]): Uint8Array[] {
   return files.map((f) => {
@@ -58,10 +60,51 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   return opts;
 }
 
+/**
+ * Everything the handshake reported, kept for the chain display and the diagnosis. Collection
+ * stops once the handshake is over (the data phase is not needed and can be long).
+ */
+export class HandshakeRecorder {
+  readonly events: TraceEvent[] = [];
+  private done = false;
+  record(e: TraceEvent): void {
+    if (this.done && e.type !== 'error') return;
+    // Secrets are not kept: the diagnosis never needs them.
+    this.events.push(e.type === 'key' && e.secret ? { type: 'key', label: e.label, from: e.from } : e);
+    if (e.type === 'handshake-complete') this.done = true;
+  }
+}
+
+/** The certificate block, when asked for by --show-certs or --debug info/verbose. */
+function wantsChain(args: ConnectArgs): boolean {
+  return args.showCerts || args.debug === 'info' || args.debug === 'verbose';
+}
+
 export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> {
   const options = clientOptions(args, io);
+  const recorder = new HandshakeRecorder();
+  const debugEvent = options.onEvent;
+  const now = options.now ?? (() => new Date());
+  let chainShown = false;
+  const showChain = (): void => {
+    if (chainShown || !wantsChain(args)) return;
+    chainShown = true;
+    for (const line of chainLines(traceFacts(recorder.events), now())) io.stderr.write(line + '\n');
+  };
+  options.onEvent = (e: TraceEvent) => {
+    recorder.record(e);
+    // The chain goes right before the handshake's outcome line.
+    if (e.type === 'handshake-complete' || (e.type === 'error' && !recorder.events.some((x) => x.type === 'handshake-complete'))) showChain();
+    debugEvent?.(e);
+  };
   const { connect } = await import('../transport/node.js');
-  const socket = await connect({ ...options, host: args.host, port: args.port });
+  let socket;
+  try {
+    socket = await connect({ ...options, host: args.host, port: args.port });
+  } catch (e) {
+    showChain();
+    return reportError(io, e);
+  }
   if (!args.quiet) io.stderr.write(handshakeLine(socket.info!) + '\n');
 
   const stdin = args.send === undefined ? io.stdin : undefined;

@@ -1,5 +1,6 @@
 /**
- * `puretls demo`: a whole TLS 1.3 handshake on this machine, explained.
+ * `puretls demo [--scenario tls13|tls12|hrr|bad-cert] [--debug LEVEL]`: a whole handshake on
+ * this machine, explained (TLS 1.3, TLS 1.2, a HelloRetryRequest, a failed verification).
  *
  * 1. Make a throw-away CA and a server certificate for localhost / 127.0.0.1 (ECDSA P-256), in
  *    memory (src/demo/pki.ts).
@@ -7,19 +8,26 @@
  * 3. Connect with puretls (servername localhost, trusting only the demo CA, verify required)
  *    and narrate the trace events (narrate.ts), then send a GET, print the reply and close.
  */
-import { createServer, type Server, type TLSSocket as NodeTlsSocket } from 'node:tls';
+import { createServer, type Server, type TLSSocket as NodeTlsSocket, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { makeDemoPki } from '../demo/pki.js';
-import type { TraceEvent } from '../types.js';
+import { TlsError } from '../errors.js';
+import type { ClientOptions, TraceEvent } from '../types.js';
+import type { DemoArgs, DemoScenario } from './args.js';
 import type { CliIO } from './main.js';
 import { Narrator } from './narrate.js';
-import { handshakeLine } from './print.js';
+import { handshakeLine, shows, traceLine } from './print.js';
 
 export const DEMO_REQUEST = 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
 
 /** A node:tls server that answers each request with one small HTTP response, then closes. */
-export async function startDemoServer(cert: string, key: string, ca?: string): Promise<{ server: Server; port: number }> {
-  const server = createServer({ cert: ca ? cert + ca : cert, key, minVersion: 'TLSv1.2' }, (sock: NodeTlsSocket) => {
+export async function startDemoServer(
+  cert: string,
+  key: string,
+  ca?: string,
+  extra: Partial<TlsOptions> = {},
+): Promise<{ server: Server; port: number }> {
+  const server = createServer({ cert: ca ? cert + ca : cert, key, minVersion: 'TLSv1.2', ...extra }, (sock: NodeTlsSocket) => {
     let request = '';
     sock.on('error', () => {});
     sock.on('data', (d: Buffer) => {
@@ -40,35 +48,100 @@ export async function startDemoServer(cert: string, key: string, ca?: string): P
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-export async function runDemo(io: CliIO): Promise<number> {
+interface ScenarioText {
+  title: string;
+  /** Extra client options and what they do, for the setup lines. */
+  client: Partial<ClientOptions>;
+  clientNote: string;
+  /** node:tls server options for the scenario. */
+  server: Partial<TlsOptions>;
+  /** The last words, after the connection closed (or failed). */
+  closing: string;
+}
+
+const SCENARIOS: Record<DemoScenario, ScenarioText> = {
+  tls13: {
+    title: 'a TLS 1.3 handshake',
+    client: {},
+    clientNote: 'puretls connects with servername=localhost, trusting only the demo CA, verify=required',
+    server: {},
+    closing: 'Closed: both sides sent close_notify. The whole handshake took one round trip.',
+  },
+  tls12: {
+    title: 'a TLS 1.2 handshake (ECDHE, RFC 5246 + RFC 8422)',
+    client: { maxVersion: '1.2' },
+    clientNote: 'puretls connects with maxVersion=1.2, servername=localhost, trusting only the demo CA',
+    server: {},
+    closing:
+      'Closed. TLS 1.2 took two round trips: the certificate travelled in the clear, and the keys came from\n' +
+      'the master secret (PRF over the ECDHE shared secret and both randoms), not from a key schedule.',
+  },
+  hrr: {
+    title: 'a TLS 1.3 handshake with a HelloRetryRequest',
+    client: { keyShareGroups: ['secp256r1'] },
+    clientNote:
+      'puretls offers groups x25519 and secp256r1 but sends a key share for secp256r1 only;\n' +
+      '    the server accepts only X25519, so it must ask for another ClientHello (RFC 8446 §4.1.4)',
+    server: { ecdhCurve: 'X25519' },
+    closing: 'Closed. The HelloRetryRequest cost one extra round trip: two ClientHellos, one handshake.',
+  },
+  'bad-cert': {
+    title: 'a failed certificate verification',
+    client: { servername: 'wrong.example' },
+    clientNote:
+      'puretls connects with servername=wrong.example: the server certificate names localhost and\n' +
+      '    127.0.0.1 only, so verification must fail (RFC 6125 name matching)',
+    server: {},
+    closing: 'The handshake stopped at the Certificate: puretls sent a fatal alert and closed. No data was exchanged.',
+  },
+};
+
+export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
+  const sc = SCENARIOS[args.scenario];
   const say = (line = ''): void => {
     io.stdout.write(line + '\n');
   };
-  say('puretls demo: a TLS 1.3 handshake on this machine, step by step');
-  say('================================================================');
+  const title = `puretls demo: ${sc.title} on this machine, step by step`;
+  say(title);
+  say('='.repeat(title.length));
   say();
   say('Setting up');
   const pki = await makeDemoPki();
   say('    made a throw-away CA ("puretls demo CA") and a server certificate for');
   say('    DNS:localhost and IP:127.0.0.1 signed by it (ECDSA P-256, SHA-256), in memory');
-  const { server, port } = await startDemoServer(pki.leaf.cert, pki.leaf.key);
+  const { server, port } = await startDemoServer(pki.leaf.cert, pki.leaf.key, undefined, sc.server);
   try {
     say(`    started a node:tls server on 127.0.0.1:${port} (an OpenSSL inside Node)`);
-    say('    puretls connects with servername=localhost, trusting only the demo CA, verify=required');
+    say(`    ${sc.clientNote}`);
     say();
     say('Legend: "X →" we send X, "← X" the server sends X, {X}: X travels encrypted.');
+    if (args.debug !== 'none') say(`The --debug ${args.debug} trace lines are on stderr, interleaved in time.`);
 
     const narrator = new Narrator(say);
     const { connect } = await import('../transport/node.js');
-    const socket = await connect({
-      host: '127.0.0.1',
-      port,
-      servername: 'localhost',
-      ca: pki.ca.cert,
-      verify: 'required',
-      timeout: 10_000,
-      onEvent: (e: TraceEvent) => narrator.event(e),
-    });
+    let socket;
+    try {
+      socket = await connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        ca: pki.ca.cert,
+        verify: 'required',
+        timeout: 10_000,
+        ...sc.client,
+        onEvent: (e: TraceEvent) => {
+          if (args.debug !== 'none' && shows(args.debug, e)) io.stderr.write(traceLine(e) + '\n');
+          narrator.event(e);
+        },
+      });
+    } catch (e) {
+      if (args.scenario !== 'bad-cert') throw e;
+      say();
+      say(`Handshake failed, as this scenario intends: ${e instanceof TlsError ? `${e.code}: ${e.explanation}` : String(e)}`);
+      say();
+      say(sc.closing);
+      return 0;
+    }
     say();
     say('Handshake complete');
     say(`    ${handshakeLine(socket.info!)}`);
@@ -84,8 +157,9 @@ export async function runDemo(io: CliIO): Promise<number> {
     await done;
     await new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
     say();
-    say('Closed: both sides sent close_notify. The whole handshake took one round trip.');
+    say(sc.closing);
     say();
+    say('Other scenarios: puretls demo --scenario tls13|tls12|hrr|bad-cert');
     say('Next: npx puretls connect example.com:443 --send "GET / HTTP/1.1\\r\\nHost: example.com\\r\\nConnection: close\\r\\n\\r\\n" --debug state');
     return 0;
   } finally {

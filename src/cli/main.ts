@@ -72,7 +72,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');
-        return await runDemo(io);
+        return await runDemo(cmd.args, io);
       }
     }
   } catch (e) {

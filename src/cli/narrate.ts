@@ -6,6 +6,8 @@
  */
 import type { TraceEvent } from '../types.js';
 import { shortHex, valueText } from './print.js';
+import { summarizeChain } from '../diagnose/certs.js';
+import { certificatesOfMessage } from '../diagnose/trace.js';
 
 const HEX = /^[0-9a-f]{34,}$/i;
 
@@ -81,6 +83,7 @@ export class Narrator {
         }
         this.header(e.direction, messageTitle(e.name), encrypted, `   ${e.length} bytes`);
         for (const [k, v] of Object.entries(e.summary)) for (const l of fieldLines(k, fieldValue(v))) this.out(l);
+        if (e.name === 'certificate' && e.direction === 'received' && e.raw) this.certificates(e.raw, encrypted);
         return;
       }
       case 'check':
@@ -122,6 +125,16 @@ export class Narrator {
       case 'handshake-complete':
       case 'closed':
         return;
+    }
+  }
+
+  /** The certificates themselves (a TLS 1.3 Certificate arrives encrypted, a TLS 1.2 one in the clear). */
+  private certificates(raw: Uint8Array, encrypted: boolean): void {
+    const ders = certificatesOfMessage(raw, encrypted ? '1.3' : '1.2') ?? [];
+    for (const c of summarizeChain(ders)) {
+      this.out(`    [${c.index}] ${c.subject}  (issued by ${c.issuer})`);
+      this.out(`        names ${c.names.join(', ') || '-'}; ${c.key}; signed with ${c.signatureAlgorithm}`);
+      this.out(`        valid ${c.notBefore.toISOString().slice(0, 10)} to ${c.notAfter.toISOString().slice(0, 10)}; sha256 ${c.sha256.slice(0, 23)}…`);
     }
   }
 

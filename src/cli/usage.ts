@@ -4,8 +4,10 @@ export const USAGE = `puretls: a TLS 1.2/1.3 client in TypeScript, with an obser
 Usage:
   puretls connect HOST:PORT [options]   handshake, send --send TEXT (or stdin), print what the
                                         server sends until it closes
-  puretls demo [--debug LEVEL]          start a local node:tls server with a throw-away CA,
-                                        connect to it and explain the handshake step by step
+  puretls demo [--scenario S] [--debug LEVEL]
+                                        start a local node:tls server with a throw-away CA,
+                                        connect to it and explain the handshake step by step;
+                                        S: tls13 (default) | tls12 | hrr | bad-cert
   puretls help | --help                 this text
   puretls --version                     the version
 
@@ -28,6 +30,8 @@ Options of connect:
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!
   --debug LEVEL          none | error | state | info | verbose (verbose prints secrets)
   --quiet                no handshake summary line
+  --show-certs           print each certificate the server sent (subject, issuer, names,
+                         validity, key, signature, SHA-256 fingerprint, verdict and why)
 
 Output: the received application data on stdout; on stderr one line
   handshake: protocol=TLSv1.3 cipher=... group=... sigalg=... alpn=... resumed=no verify=ok

@@ -7,6 +7,9 @@
 import { TlsError } from '../errors.js';
 import { isKnownContentType, RECORD_HEADER_LENGTH } from './content-type.js';
 
+/** Bytes of a non-TLS stream kept in the error's detail (enough for a status line or a banner). */
+const PEER_BYTES_KEPT = 64;
+
 export interface RawRecord {
   type: number;
   version: number;
@@ -99,16 +102,17 @@ export class RecordDeframer {
   private parse(b: Uint8Array, s: number, e: number): RawRecord | null {
     const avail = e - s;
     if (avail < RECORD_HEADER_LENGTH) {
-      if (avail > 0) this.checkType(b[s]!);
+      if (avail > 0) this.checkType(b[s]!, b.subarray(s, e));
       return null;
     }
     const type = b[s]!;
-    this.checkType(type);
+    this.checkType(type, b.subarray(s, e));
     const version = (b[s + 1]! << 8) | b[s + 2]!;
     // RFC 8446 §5.1: legacy_record_version; anything that is not 3.x is not TLS at all.
     if (b[s + 1] !== 3) {
       throw new TlsError('DECODE_ERROR', `record header has version 0x${version.toString(16)}: the peer is not speaking TLS`, {
         alert: 'decode_error',
+        detail: { peerBytes: b.slice(s, Math.min(e, s + PEER_BYTES_KEPT)) },
       });
     }
     const length = (b[s + 3]! << 8) | b[s + 4]!;
@@ -126,10 +130,14 @@ export class RecordDeframer {
     };
   }
 
-  private checkType(type: number): void {
+  private checkType(type: number, bytes: Uint8Array): void {
     // RFC 8446 §5: an unknown content type MUST be answered with unexpected_message.
     if (!isKnownContentType(type)) {
-      throw new TlsError('UNEXPECTED_MESSAGE', `record of unknown content type ${type}`, { alert: 'unexpected_message' });
+      throw new TlsError('UNEXPECTED_MESSAGE', `record of unknown content type ${type}`, {
+        alert: 'unexpected_message',
+        // The first bytes, so a diagnosis can say what the peer speaks instead (HTTP, SSH...).
+        detail: { peerBytes: bytes.slice(0, PEER_BYTES_KEPT) },
+      });
     }
   }
 }

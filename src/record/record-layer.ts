@@ -15,6 +15,8 @@ export interface InboundRecord {
   encrypted: boolean;
   /** Length on the wire (for traces). */
   wireLength: number;
+  /** The record as it arrived (header + fragment): a view, valid until the next push(). */
+  wire: Uint8Array;
   /**
    * True when `plaintext` is a view of the input (plaintext records): valid only until the
    * next push(), so whoever keeps it must copy it. Decrypted records are fresh arrays.
@@ -89,6 +91,8 @@ export class RecordLayer {
       plaintext: opened.plaintext,
       encrypted: encrypted && raw.type !== ContentType.change_cipher_spec,
       wireLength: raw.fragment.length + 5,
+      // The header and the fragment are adjacent views of one buffer (deframer.ts).
+      wire: new Uint8Array(raw.header.buffer, raw.header.byteOffset, raw.header.length + raw.fragment.length),
       aliased: opened.plaintext.buffer === raw.fragment.buffer,
     };
   }

@@ -1,5 +1,6 @@
 /** Argument parsing and the offline commands: help, version, usage errors (exit 2). */
 import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../src/cli/usage.js';
 import { parseArgs, parseHostPort, unescape } from '../../src/cli/args.js';
 import { TlsError } from '../../src/errors.js';
 import { runCli } from './io.js';
@@ -28,7 +29,7 @@ describe('parseArgs', () => {
       args: {
         host: 'example.com', port: 8443, caFiles: ['a.pem', 'b.pem'], verify: 'optional', servername: 'www.example.com',
         minVersion: '1.2', maxVersion: '1.3', ciphers: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
-        groups: ['x25519', 'secp256r1'], sigalgs: ['ecdsa_secp256r1_sha256'], timeout: 1500, debug: 'state', quiet: true,
+        groups: ['x25519', 'secp256r1'], sigalgs: ['ecdsa_secp256r1_sha256'], timeout: 1500, debug: 'state', quiet: true, showCerts: false,
         ignore: ['EXPIRED', 'NOT_YET_VALID'], alpn: ['h2', 'http/1.1'], keylogFile: 'keys.txt', send: 'a\r\nb',
       },
     });
@@ -47,7 +48,22 @@ describe('parseArgs', () => {
   it('knows help, version and demo', () => {
     for (const a of [[], ['--help'], ['-h'], ['help']]) expect(parseArgs(a)).toEqual({ kind: 'help' });
     expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
-    expect(parseArgs(['demo'])).toEqual({ kind: 'demo' });
+    expect(parseArgs(['demo'])).toEqual({ kind: 'demo', args: { debug: 'none', scenario: 'tls13' } });
+    expect(parseArgs(['demo', '--debug', 'state', '--scenario=hrr'])).toEqual({ kind: 'demo', args: { debug: 'state', scenario: 'hrr' } });
+  });
+
+  it('every command line the help text shows parses (demo [--scenario S] [--debug LEVEL])', () => {
+    expect(USAGE).toMatch(/puretls demo \[--scenario S\] \[--debug LEVEL\]/);
+    for (const s of ['tls13', 'tls12', 'hrr', 'bad-cert']) {
+      expect(USAGE).toContain(s);
+      expect(parseArgs(['demo', '--scenario', s, '--debug', 'info'])).toMatchObject({ kind: 'demo', args: { scenario: s, debug: 'info' } });
+    }
+    for (const flag of USAGE.matchAll(/^  (--[a-z-]+)/gm)) {
+      const name = flag[1]!;
+      const argv = ['connect', 'h:1', name];
+      if (!['--quiet', '--show-certs'].includes(name)) argv.push(name === '--timeout' ? '10' : name === '--verify' ? 'none' : name === '--debug' ? 'info' : name.endsWith('version') ? '1.3' : 'x');
+      expect(() => parseArgs(argv), name).not.toThrow();
+    }
   });
 
   it('rejects mistakes with BAD_CONFIG', () => {
@@ -65,7 +81,9 @@ describe('parseArgs', () => {
     expect(badConfig(['connect', 'h:1', 'h:2'])).toMatch(/unexpected argument/);
     expect(badConfig(['connect', 'h:1', '--quiet=yes'])).toMatch(/takes no value/);
     expect(badConfig(['frobnicate'])).toMatch(/unknown command/);
-    expect(badConfig(['demo', '--tls12'])).toMatch(/no arguments/);
+    expect(badConfig(['demo', '--tls12'])).toMatch(/unknown option --tls12/);
+    expect(badConfig(['demo', 'now'])).toMatch(/no arguments/);
+    expect(badConfig(['demo', '--scenario', 'tls11'])).toMatch(/tls13, tls12, hrr, bad-cert/);
   });
 
   it('parses HOST:PORT including bracketed IPv6', () => {
