@@ -26,6 +26,8 @@ export interface ConnectArgs {
   quiet: boolean;
   /** --show-certs: print the received certificate chain on stderr. */
   showCerts: boolean;
+  /** --now TIME: the time for certificate validity (default: the system clock). */
+  now: Date | undefined;
   keylogFile: string | undefined;
   /** --send TEXT with escapes interpreted; undefined: pipe stdin. */
   send: string | undefined;
@@ -67,6 +69,7 @@ const VALUE_OPTIONS = new Set([
   '--alpn',
   '--keylog',
   '--send',
+  '--now',
 ]);
 const FLAG_OPTIONS = new Set(['--quiet', '--show-certs']);
 
@@ -131,6 +134,7 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
     debug: 'none',
     quiet: false,
     showCerts: false,
+    now: undefined,
     keylogFile: undefined,
     send: undefined,
   };
@@ -182,6 +186,12 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
       case '--show-certs':
         a.showCerts = true;
         break;
+      case '--now': {
+        const t = /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:\d\d)?)?$/.test(value) ? new Date(value) : new Date(NaN);
+        if (Number.isNaN(t.getTime())) throw badConfig(`--now needs an ISO 8601 time such as 2026-01-31T12:00:00Z, not "${value}"`);
+        a.now = t;
+        break;
+      }
       case '--keylog':
         if (value === '') throw badConfig('--keylog needs a file name');
         a.keylogFile = value;

@@ -11,6 +11,8 @@ import { reportError, type CliIO } from './main.js';
 import { handshakeLine, shows, traceLine } from './print.js';
 import { chainLines } from './show-certs.js';
 import { traceFacts } from '../diagnose/trace.js';
+import { explainFailure } from '../diagnose/explain.js';
+import { diagnosisLines } from './diagnosis.js';
 
 function readCaFiles(files: readonly string[]): Uint8Array[] {
   return files.map((f) => {
@@ -50,6 +52,10 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (args.sigalgs) opts.sigalgs = args.sigalgs;
   if (args.alpn) opts.alpn = args.alpn;
   if (args.timeout !== undefined) opts.timeout = args.timeout;
+  if (args.now !== undefined) {
+    const t = args.now;
+    opts.now = () => t;
+  }
   if (args.keylogFile !== undefined) opts.keyLog = keyLogWriter(args.keylogFile);
   if (args.debug !== 'none') {
     const level = args.debug;
@@ -97,13 +103,25 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
     if (e.type === 'handshake-complete' || (e.type === 'error' && !recorder.events.some((x) => x.type === 'handshake-complete'))) showChain();
     debugEvent?.(e);
   };
+  /** `error: CODE: explanation`, then the cause and the fixes when the analysis knows more. */
+  const explainError = (e: unknown): number => {
+    const code = reportError(io, e);
+    if (e instanceof TlsError && e.code !== 'BAD_CONFIG') {
+      const facts = traceFacts(recorder.events);
+      const d = explainFailure(e, facts, { ca: options.ca, now: now(), name: args.servername ?? args.host, port: args.port });
+      if (d.cause !== e.explanation || d.fixes.length > 0) {
+        for (const line of diagnosisLines(d, `${args.host}:${args.port}`)) io.stderr.write(line + '\n');
+      }
+    }
+    return code;
+  };
   const { connect } = await import('../transport/node.js');
   let socket;
   try {
     socket = await connect({ ...options, host: args.host, port: args.port });
   } catch (e) {
     showChain();
-    return reportError(io, e);
+    return explainError(e);
   }
   if (!args.quiet) io.stderr.write(handshakeLine(socket.info!) + '\n');
 
@@ -116,7 +134,7 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
     });
     socket.on('close', () => {
       stdin?.unpipe(socket);
-      resolve(failed === undefined ? 0 : reportError(io, failed));
+      resolve(failed === undefined ? 0 : explainError(failed));
     });
   });
 

@@ -27,6 +27,7 @@ Options of connect:
   --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);
                          without it, stdin is sent
   --timeout MS           give up on a handshake that takes longer
+  --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!
   --debug LEVEL          none | error | state | info | verbose (verbose prints secrets)
   --quiet                no handshake summary line

@@ -84,7 +84,7 @@ describe('puretls connect', () => {
   it('verify required with an untrusted CA fails with CERT_VERIFY_FAILED, exit 1', async () => {
     const { port } = await tlsServer();
     const r = await within(runCli(['connect', `localhost:${port}`, '--ca', otherCaFile, '--send', 'QUIT\\r\\n']));
-    expect(r.stderr).toMatch(/^error: CERT_VERIFY_FAILED: .+\n$/);
+    expect(r.stderr).toMatch(/^error: CERT_VERIFY_FAILED: .+\ncause: the issuer of the server certificate, "CN=puretls demo CA", is missing: .+\n(fix: .+\n){3}$/);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(1);
   });
@@ -99,7 +99,7 @@ describe('puretls connect', () => {
   it('--timeout against a silent server: TIMEOUT, exit 1', async () => {
     const port = await tcpServer(() => {});
     const r = await within(runCli(['connect', `localhost:${port}`, '--timeout', '200']));
-    expect(r.stderr).toMatch(/^error: TIMEOUT: .+\n$/);
+    expect(r.stderr).toMatch(/^error: TIMEOUT: .+\ncause: the server accepted the connection but never answered our ClientHello: .+\nfix: check the port\n$/);
     expect(r.code).toBe(1);
   });
 
