@@ -2,6 +2,7 @@
  * The library's diagnosis (src/diagnose/explain.ts) in the CLI's words: options become flags.
  */
 import type { Diagnosis, Fix, OptionRef } from '../diagnose/explain.js';
+import { explanationForCli } from './flag-names.js';
 
 const FLAG_OF: Record<string, string> = {
   servername: '--servername',
@@ -16,15 +17,14 @@ const FLAG_OF: Record<string, string> = {
   cert: '--cert',
   key: '--key',
   verify: '--verify',
-  maxFragmentLength: '--max-fragment-length',
-  now: '--now',
 };
 
 const PLACEHOLDER: Record<string, string> = { ca: 'FILE', cert: 'FILE', key: 'FILE', servername: 'NAME', now: 'YYYY-MM-DDTHH:MM:SSZ' };
 
 export function optionAsFlag(o: OptionRef, target: string): string {
   if (o.option === 'doctor') return `puretls doctor ${target}`;
-  const flag = FLAG_OF[o.option] ?? `--${o.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const mapped = explanationForCli(`\`${o.option}\``);
+  const flag = mapped.startsWith('--') ? mapped : (FLAG_OF[o.option] ?? `--${o.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   return `${flag} ${o.value ?? PLACEHOLDER[o.option] ?? 'LIST'}`;
 }
 

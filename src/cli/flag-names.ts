@@ -22,6 +22,7 @@ const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   allowLegacyRenegotiation: '--allow-legacy-renegotiation',
   keyUpdateAfterBytes: '--key-update-after',
   keyLog: '--keylog',
+  now: '--now',
 };
 
 /** The explanation with option names replaced by the CLI flags that set them. */

@@ -5,7 +5,7 @@
  * name, a client certificate requirement, TLS 1.1 only, no common suite; a 1970 clock.
  * The renegotiation case is a unit test of the analysis on the facts it reads.
  */
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { explainFailure } from '../../src/diagnose/explain.js';
 import { traceFacts } from '../../src/diagnose/trace.js';
