@@ -12,9 +12,12 @@ import { tlsError } from '../errors.js';
 import { bigIntToBytes, byteLength, bytesToBigInt, modPow } from './bigint.js';
 import { secureRandom, type RandomSource } from './random.js';
 import type { RsaPublicValues } from './rsa.js';
+import { rsaPublicKeyProblem } from './rsa-bounds.js';
 
 /** RFC 8017 §7.2.1 RSAES-PKCS1-V1_5-ENCRYPT. */
 export function rsaEncryptPkcs1(key: RsaPublicValues, message: Uint8Array, random: RandomSource = secureRandom): Uint8Array {
+  const problem = rsaPublicKeyProblem(key.n, key.e);
+  if (problem) throw tlsError('INTERNAL', `refusing an RSA key outside the bounds: ${problem}`);
   const k = byteLength(key.n);
   // Step 1: mLen > k - 11 → "message too long".
   if (message.length > k - 11) throw tlsError('INTERNAL', `RSA key of ${k} bytes is too small to encrypt ${message.length} bytes`);

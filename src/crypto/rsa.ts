@@ -13,6 +13,7 @@ import { DerReader, Tag, readSequence } from '../wire/der.js';
 import { HASH_LEN, hash, type HashName } from './hash.js';
 import { secureRandom, type RandomSource } from './random.js';
 import { OID, parsePssParams } from './spki.js';
+import { rsaPublicKeyProblem } from './rsa-bounds.js';
 import type { RsaPssParams } from './types.js';
 import { equalBytesCT } from '../wire/bytes.js';
 
@@ -63,6 +64,8 @@ function emsaPkcs1Encode(hashName: HashName, message: Uint8Array, emLen: number)
 
 /** RFC 8017 §5.2.2 RSAVP1 after the §8.x.2 step-1 length check. Null when the signature is malformed. */
 function rsavp1(key: RsaPublicValues, signature: Uint8Array): bigint | null {
+  // A key outside the bounds (rsa-bounds.ts) is never used, however it reached us.
+  if (rsaPublicKeyProblem(key.n, key.e) !== undefined) return null;
   const k = byteLength(key.n);
   if (signature.length !== k) return null; // §8.2.2 step 1, §8.1.2 step 1
   const s = bytesToBigInt(signature);
@@ -200,6 +203,8 @@ function parsePkcs1Private(r: DerReader): Omit<RsaPrivateKey, 'pss'> {
   const qinv = r.integer('coefficient');
   r.end();
   if (p * q !== n || n < 3n || e < 3n) throw decodeError('RSAPrivateKey: inconsistent values');
+  const problem = rsaPublicKeyProblem(n, e);
+  if (problem) throw decodeError(`RSAPrivateKey: ${problem}`);
   return { n, e, d, p, q, dp, dq, qinv, bits: bitLength(n) };
 }
 

@@ -8,6 +8,7 @@
 import { CURVE_BITS, NIST } from './nist.js';
 import { TlsError } from '../errors.js';
 import { bitLength } from './bigint.js';
+import { rsaPublicKeyProblem } from './rsa-bounds.js';
 import { DerReader, Tag, children, contextTag, readOid, readSequence, type Tlv } from '../wire/der.js';
 import type { HashName } from './hash.js';
 import type { NamedCurve, PublicKey, RsaPssParams } from './types.js';
@@ -107,8 +108,9 @@ export function parseRsaPublicKey(der: Uint8Array): Extract<PublicKey, { kind: '
   const n = r.integer('modulus');
   const e = r.integer('publicExponent');
   r.end();
-  if (n < 3n || (n & 1n) === 0n) throw bad('RSA modulus is not odd');
-  if (e < 3n || (e & 1n) === 0n || e >= n) throw bad('RSA public exponent is invalid');
+  // Bounded here, where every RSA key enters (rsa-bounds.ts): a key outside is never used.
+  const problem = rsaPublicKeyProblem(n, e);
+  if (problem) throw new TlsError('BAD_CERTIFICATE', `public key: ${problem}`, { alert: 'unsupported_certificate' });
   return { kind: 'rsa', n, e, bits: bitLength(n) };
 }
 

@@ -25,7 +25,7 @@ export type { SignatureAlgorithmInfo } from './algorithms.js';
 export { loadCertificates, pemToDer } from './pem.js';
 export { matchServerName, normalizeDnsName } from './hostname.js';
 export { parseIP as parseIp } from '../wire/ip.js';
-export { MAX_EDGES, MAX_PATHS, MAX_SIGNATURE_CHECKS, type ChainVerifyOptions, type ChainVerifyResult, type CertificateReport, type VerifyPolicy } from './verify.js';
+export { MAX_EDGES, MAX_ISSUER_CANDIDATES, MAX_PATHS, MAX_SIGNATURE_CHECKS, MAX_SIGNATURE_WORK, verificationCost, type ChainVerifyOptions, type ChainVerifyResult, type CertificateReport, type VerifyPolicy } from './verify.js';
 
 /**
  * Validate `peerChain` (DER, leaf first, the rest in any order) against the trust anchors. Never

@@ -5,8 +5,12 @@
  * Building: depth-first from the leaf. The issuer candidates of a certificate are the trust
  * anchors, then the pooled intermediates (the peer's extra certificates plus configured ones),
  * whose subject equals its issuer; those whose SKI equals its AKI are tried first. Loops are cut
- * on (subject, key) as RFC 4158 §2.4.2 says. Work is bounded: at most MAX_EDGES issuer edges and
- * MAX_PATHS complete paths per call, so a crafted pool cannot make the search exponential.
+ * on (subject, key) as RFC 4158 §2.4.2 says. Work is bounded per call, so that a crafted pool
+ * cannot make the search exponential nor the signature checks slow: at most MAX_ISSUER_CANDIDATES
+ * issuers tried per certificate, MAX_EDGES issuer edges, MAX_PATHS complete paths,
+ * MAX_SIGNATURE_CHECKS signatures spent choosing between candidates, and MAX_SIGNATURE_WORK units
+ * of signature verification in all (a unit is about one P-256 verification; see
+ * verificationCost). A signature the budget leaves unchecked is BAD_SIGNATURE, never accepted.
  *
  * Validation of a complete path: cheap checks first (validity, extensions, constraints, names),
  * signatures last, each signature verified at most once per (certificate, issuer key) and cached.
@@ -73,6 +77,40 @@ export const MAX_EDGES = 256;
 /** Signature checks spent choosing between candidate issuers, per call (Go uses 100 too). */
 export const MAX_SIGNATURE_CHECKS = 100;
 export const MAX_PATHS = 64;
+/** Issuers (same subject name) tried per certificate: trust anchors first, then the pool. */
+export const MAX_ISSUER_CANDIDATES = 16;
+/**
+ * Signature verification work per call, in units of verificationCost (about one P-256
+ * verification, 2–5 ms here): the most one server flight can make us spend on signatures.
+ */
+export const MAX_SIGNATURE_WORK = 100;
+
+/**
+ * The cost of one verification with `key`, in units of about one P-256 verification with noble
+ * (measured: RSA-8192 with e = 2^32 − 1 ≈ 1.1, RSA-16384 ≈ 3.4, P-384 ≈ 2, P-521 ≈ 3.2,
+ * Ed448 ≈ 2). RSA grows with the square of the modulus; its exponent is bounded at parse time
+ * (crypto/rsa-bounds.ts), so its length adds at most a factor of two.
+ */
+export function verificationCost(key: PublicKey): number {
+  switch (key.kind) {
+    case 'rsa':
+      return Math.max(1, Math.ceil((key.bits / 8192) ** 2));
+    case 'ec':
+      return key.curve === 'P-256' ? 1 : key.curve === 'P-384' ? 2 : 4;
+    case 'ed25519':
+      return 1;
+    case 'ed448':
+      return 2;
+    case 'unsupported':
+      return 0;
+  }
+}
+
+/** The signature budget of one verifyChain call. */
+class Work {
+  spent = 0;
+  exhausted = false;
+}
 const DEFAULT_MAX_DEPTH = 8;
 
 const EKU_OIDS: Record<string, string> = { serverAuth: OID.serverAuth, clientAuth: OID.clientAuth };
@@ -107,14 +145,24 @@ const sigCache = new WeakMap<Certificate, Map<string, boolean>>();
 function spkiKey(c: Certificate): string {
   return toHex(c.spki);
 }
-function signatureValid(child: Certificate, issuer: Certificate): boolean {
+/** Does `issuer`'s key verify `child`'s signature? undefined: not checked, the work budget is spent. */
+function signatureValid(child: Certificate, issuer: Certificate, work: Work): boolean | undefined {
   let m = sigCache.get(child);
   if (!m) sigCache.set(child, (m = new Map()));
   const k = spkiKey(issuer);
   let v = m.get(k);
   if (v === undefined) {
     const alg = child.signatureAlgorithm.alg;
-    v = alg !== undefined && issuer.publicKey.kind !== 'unsupported' && verifySignature(alg, issuer.publicKey, child.tbs, child.signature);
+    if (alg === undefined || issuer.publicKey.kind === 'unsupported') v = false;
+    else {
+      const cost = verificationCost(issuer.publicKey);
+      if (work.spent + cost > MAX_SIGNATURE_WORK) {
+        work.exhausted = true;
+        return undefined;
+      }
+      work.spent += cost;
+      v = verifySignature(alg, issuer.publicKey, child.tbs, child.signature);
+    }
     m.set(k, v);
   }
   return v;
@@ -269,7 +317,7 @@ function checkLeaf(c: Certificate, directlyTrusted: boolean, ctx: Ctx, f: Findin
 }
 
 /** Signature and algorithm checks along a path: path[i] is signed by path[i+1]. */
-function checkSignatures(path: Certificate[], ctx: Ctx, f: Findings): void {
+function checkSignatures(path: Certificate[], ctx: Ctx, f: Findings, work: Work): void {
   for (let i = 0; i + 1 < path.length; i++) {
     const c = path[i]!;
     const issuer = path[i + 1]!;
@@ -289,7 +337,9 @@ function checkSignatures(path: Certificate[], ctx: Ctx, f: Findings): void {
       f.add(i, 'BAD_SIGNATURE', `the issuer's key (${issuer.publicKey.algorithm}) cannot verify signatures`);
       continue;
     }
-    if (!signatureValid(c, issuer)) f.add(i, 'BAD_SIGNATURE', `signature does not verify with the key of ${issuer.subject}`);
+    const valid = signatureValid(c, issuer, work);
+    if (valid === undefined) f.add(i, 'BAD_SIGNATURE', `signature not checked: path building spent its signature budget (${MAX_SIGNATURE_WORK} units)`);
+    else if (!valid) f.add(i, 'BAD_SIGNATURE', `signature does not verify with the key of ${issuer.subject}`);
   }
 }
 
@@ -371,7 +421,8 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
   const candidates: Candidate[] = [];
   let edges = 0;
   let sigChecks = 0;
-  const exhausted = (): boolean => edges > MAX_EDGES || sigChecks > MAX_SIGNATURE_CHECKS || candidates.length >= MAX_PATHS;
+  const work = new Work();
+  const exhausted = (): boolean => edges > MAX_EDGES || sigChecks > MAX_SIGNATURE_CHECKS || candidates.length >= MAX_PATHS || work.exhausted;
   let best: Candidate | undefined;
   let winner: Candidate | undefined;
   const hardLimit = 2 * ctx.maxDepth + 4;
@@ -381,7 +432,7 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
     checkPath(path, anchored, ctx, f);
     const cand: Candidate = { path: path.slice(), anchored, findings: f, signaturesChecked: false };
     if (f.count === 0 && anchored) {
-      checkSignatures(path, ctx, f);
+      checkSignatures(path, ctx, f, work);
       cand.signaturesChecked = true;
       if (f.count === 0) {
         winner = cand;
@@ -400,14 +451,14 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
     const order = (a: Certificate, b: Certificate): number => rank(a) - rank(b) || valid(a) - valid(b);
     const a = (anchorIndex.get(c.issuerName.key) ?? []).slice().sort(order).map((cert) => ({ cert, anchor: true }));
     const p = (poolIndex.get(c.issuerName.key) ?? []).slice().sort(order).map((cert) => ({ cert, anchor: false }));
-    let all = [...a, ...p];
+    let all = [...a, ...p].slice(0, MAX_ISSUER_CANDIDATES);
     if (all.length > 1) {
       // With a choice of issuers, keep those whose key verifies the signature (RFC 4158 §3.5);
       // if none does, keep the first so that the report can say BAD_SIGNATURE.
       const good = all.filter((x) => {
         if (c.signatureAlgorithm.alg === undefined || x.cert.publicKey.kind === 'unsupported') return false;
         if (++sigChecks > MAX_SIGNATURE_CHECKS) return false;
-        return signatureValid(c, x.cert);
+        return signatureValid(c, x.cert, work) === true;
       });
       all = good.length > 0 ? good : all.slice(0, 1);
     }
@@ -463,7 +514,7 @@ export function verifyChainInternal(peerChain: Uint8Array[], opts: ChainVerifyOp
     const ignore = new Set(opts.ignore ?? []);
     const decided = !opts.verifyCallback && f.flags.some((s) => [...s].some((x) => !ignore.has(x)));
     if (decided) f.reasons[0]!.push('(signatures not checked: the path fails already)');
-    else checkSignatures(chosen.path, ctx, f);
+    else checkSignatures(chosen.path, ctx, f, work);
     chosen.signaturesChecked = true;
   }
   return finish(chosen, opts);
