@@ -7,7 +7,7 @@
 import type { Certificate, GeneralSubtree, NameConstraints } from './certificate.js';
 import type { GeneralName } from './general-names.js';
 import { validPresentedDns } from './hostname.js';
-import type { Name } from './name.js';
+import { OID_CN, attributeTexts, type Name } from './name.js';
 
 /** Beyond this many (name × constraint) comparisons for one certificate we give up and reject. */
 export const MAX_NC_COMPARISONS = 1 << 16;
@@ -69,6 +69,8 @@ function emailWithin(email: string, base: string): boolean {
 interface NameToCheck {
   form: Form;
   name: GeneralName | { type: 'dn'; value: Name };
+  /** How to name it in a reason (default: describe(name)). */
+  label?: string;
 }
 
 function formOf(n: GeneralName): Form {
@@ -89,8 +91,15 @@ function within(n: GeneralName, s: GeneralSubtree, excluded: boolean): boolean {
   return false;
 }
 
-/** Check one certificate's names against one CA's constraints. Returns a reason, or undefined. */
-export function nameConstraintViolation(nc: NameConstraints, cert: Certificate, isLeaf: boolean): string | undefined {
+/**
+ * Check one certificate's names against one CA's constraints. Returns a reason, or undefined.
+ *
+ * `cnFallback`: the leaf may be matched on its subject CN (`allowCnFallback`, RFC 6125 §6.4.4,
+ * used only when it has no DNS or IP SAN). Such a CN is then a DNS identity and must satisfy the
+ * dNSName constraints like a SAN would (RFC 5280 §4.2.1.10; OpenSSL refuses it too, error 47),
+ * or a CA constrained to example.com could issue CN=evil.com.
+ */
+export function nameConstraintViolation(nc: NameConstraints, cert: Certificate, isLeaf: boolean, cnFallback = false): string | undefined {
   const all = [...(nc.permitted ?? []), ...(nc.excluded ?? [])];
   for (const s of all) if (s.invalid) return s.invalid;
 
@@ -100,7 +109,10 @@ export function nameConstraintViolation(nc: NameConstraints, cert: Certificate, 
   for (const rdn of cert.subjectName.rdns)
     for (const a of rdn) if (a.oid === '1.2.840.113549.1.9.1' && a.text !== undefined) names.push({ form: 'email', name: { type: 'email', value: a.text } });
   for (const n of cert.san ?? []) names.push({ form: formOf(n), name: n });
-  void isLeaf;
+  if (isLeaf && cnFallback && cert.sanDns.length === 0 && cert.sanIp.length === 0) {
+    // Every CN that could match a DNS reference name (hostname.ts matches the last one).
+    for (const cn of attributeTexts(cert.subjectName, OID_CN)) if (validPresentedDns(cn)) names.push({ form: 'dns', name: { type: 'dns', value: cn }, label: `subject CN ${cn} (a DNS identity under allowCnFallback)` });
+  }
 
   const group = (list: GeneralSubtree[] | undefined): Map<Form, GeneralSubtree[]> => {
     const m = new Map<Form, GeneralSubtree[]>();
@@ -115,7 +127,7 @@ export function nameConstraintViolation(nc: NameConstraints, cert: Certificate, 
   const permittedBy = group(nc.permitted);
   const excludedBy = group(nc.excluded);
   let work = 0;
-  for (const { form, name } of names) {
+  for (const { form, name, label: given } of names) {
     const permitted = permittedBy.get(form) ?? [];
     const excluded = excludedBy.get(form) ?? [];
     if (permitted.length === 0 && excluded.length === 0) continue;
@@ -128,7 +140,7 @@ export function nameConstraintViolation(nc: NameConstraints, cert: Certificate, 
       return `dNSName ${JSON.stringify((name as { value: string }).value)} is not a valid name under constraints`;
     }
     if (form === 'email' && !splitEmail((name as { value: string }).value)) return 'malformed rfc822Name under constraints';
-    const label = describe(name);
+    const label = given ?? describe(name);
     for (const s of excluded) if (within(name as GeneralName, s, true)) return `${label} is in an excluded subtree`;
     if (permitted.length > 0 && !permitted.some((s) => within(name as GeneralName, s, false))) return `${label} is outside the permitted subtrees`;
   }

@@ -277,7 +277,7 @@ function checkPath(path: Certificate[], anchored: boolean, ctx: Ctx, f: Findings
         for (let j = i - 1; j >= 0; j--) {
           const sub = path[j]!;
           if (j > 0 && sub.selfIssued) continue; // §6.1.3(b): self-issued intermediates are exempt
-          const why = nameConstraintViolation(c.nameConstraints, sub, j === 0);
+          const why = nameConstraintViolation(c.nameConstraints, sub, j === 0, ctx.allowCnFallback);
           if (why) f.add(j, 'NAME_CONSTRAINTS', `${why} (constraints of depth ${i}: ${c.subject})`);
         }
       }
