@@ -119,6 +119,11 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     });
     if (groups.length === 0) throw badConfig('groups: the list is empty');
   }
+  // draft-ietf-tls-ecdhe-mlkem: the hybrid groups are TLS 1.3 only; never listed without it.
+  if (!versions.has('1.3')) {
+    groups = groups.filter((g) => !g.tls13Only);
+    if (groups.length === 0) throw badConfig(`groups: only TLS 1.3 groups named, but \`maxVersion\` is ${max} (name a group such as x25519 too)`);
+  }
   // Only ECDHE groups apply to TLS 1.3 key_share unless ffdhe was named explicitly.
   const shareNames = options.keyShareGroups;
   let keyShareGroups: NamedGroup[];
@@ -134,8 +139,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
       return g;
     });
   } else {
-    // RFC 8446 §4.2.8: shares for x25519 and secp256r1 by default (when enabled); else the first group.
-    keyShareGroups = groups.filter((g) => g.name === 'x25519' || g.name === 'secp256r1');
+    // RFC 8446 §4.2.8: shares for X25519MLKEM768 and x25519 by default, as browsers send them
+    // (draft-ietf-tls-ecdhe-mlkem; the x25519 key is shared by both); else the first group.
+    keyShareGroups = groups.filter((g) => g.name === 'X25519MLKEM768' || g.name === 'x25519');
     if (keyShareGroups.length === 0) keyShareGroups = groups.slice(0, 1);
   }
 

@@ -8,7 +8,7 @@
 export { ClientConnection, type ConnectionStatus } from './connection.js';
 export { TlsError, AlertDescription, alertName, type TlsErrorCode } from './errors.js';
 export { isSuiteSupported, CIPHER_SUITES } from './crypto/suites.js';
-export { GROUPS } from './crypto/groups.js';
+export { GROUPS, isGroupSupported } from './crypto/groups.js';
 export { SIGNATURE_SCHEMES } from './crypto/sigschemes.js';
 export type {
   ClientOptions,

@@ -45,9 +45,9 @@ export interface ClientOptions {
   maxVersion?: TlsVersionName;
   /** Cipher suites by IANA name or code point, in preference order. */
   ciphers?: Array<string | number> | string;
-  /** Named groups by IANA name, in preference order. */
+  /** Named groups by IANA name (X25519MLKEM768, x25519, secp256r1, ...), in preference order. */
   groups?: string[] | string;
-  /** Groups to send key shares for in the first ClientHello (default x25519, secp256r1 when enabled). */
+  /** Groups to send key shares for in the first ClientHello (default X25519MLKEM768 and x25519 when enabled, else the first group). */
   keyShareGroups?: string[];
   /** Signature schemes by IANA name, in preference order. */
   sigalgs?: string[] | string;

@@ -21,7 +21,7 @@ Options of connect:
   --min-version V        1.2 | 1.3
   --max-version V        1.2 | 1.3
   --ciphers LIST         cipher suites, IANA names, comma-separated, in preference order
-  --groups LIST          named groups (x25519, secp256r1, ...)
+  --groups LIST          named groups, IANA names (X25519MLKEM768, x25519, secp256r1, ...)
   --sigalgs LIST         signature schemes (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)
   --alpn LIST            ALPN protocols (h2,http/1.1)
   --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);

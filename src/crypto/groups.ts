@@ -1,28 +1,47 @@
 /**
- * Named groups for (EC)DHE key exchange, as data (RFC 8446 §4.2.7, RFC 8422 §5.1.1, RFC 7919),
- * and the key exchange itself: make a key share, and turn the peer's share into a shared secret
- * after validating it. Every invalid peer value is ILLEGAL_PARAMETER (alert illegal_parameter).
+ * Named groups for (EC)DHE key exchange, as data (RFC 8446 §4.2.7, RFC 8422 §5.1.1, RFC 7919,
+ * draft-ietf-tls-ecdhe-mlkem), and the key exchange itself: make a key share, and turn the peer's
+ * share into a shared secret after validating it. Every invalid peer value is ILLEGAL_PARAMETER
+ * (alert illegal_parameter).
  *
  * Wire formats (RFC 8446 §4.2.8.2): X25519/X448 raw u-coordinates (RFC 7748 §5); NIST curves the
  * uncompressed SEC1 point 0x04 || X || Y; FFDHE the big-endian value left-padded to the length of p
- * (RFC 8446 §4.2.8.1). Also the TLS 1.2 DHE helpers for server-chosen parameters (RFC 5246 §8.1.2).
+ * (RFC 8446 §4.2.8.1). Hybrid post-quantum groups (draft-ietf-tls-ecdhe-mlkem §3): the two halves
+ * concatenated, ML-KEM first for X25519MLKEM768 and the ECDH share first for the SecP*MLKEM*
+ * groups, in the shares and in the shared secret alike. Also the TLS 1.2 DHE helpers for
+ * server-chosen parameters (RFC 5246 §8.1.2).
  */
 import { NIST } from './nist.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
-import { tlsError } from '../errors.js';
+import { TlsError, tlsError } from '../errors.js';
 import { FFDHE2048_P_HEX, FFDHE3072_P_HEX, FFDHE4096_P_HEX } from './ffdhe-primes.js';
 import { bigIntToBytes, bytesToBigInt, modPow } from './bigint.js';
 import { secureRandom, type RandomSource } from './random.js';
+import { KEMS, type KemName } from './mlkem.js';
 import type { NamedCurve } from './types.js';
+
+/** A hybrid group's halves (draft-ietf-tls-ecdhe-mlkem §3.1). */
+export interface HybridParts {
+  readonly kem: KemName;
+  /** The ECDH half, by IANA group name. */
+  readonly ecdh: 'x25519' | 'secp256r1' | 'secp384r1';
+  /** True when the ML-KEM part comes first in both shares and in the shared secret. */
+  readonly kemFirst: boolean;
+}
 
 export interface NamedGroup {
   readonly code: number;
   /** IANA name, e.g. x25519, secp256r1, ffdhe2048. */
   readonly name: string;
-  readonly kind: 'ecdhe' | 'ffdhe';
-  /** Length of a key_share's key_exchange in bytes (and of the TLS 1.2 ECPoint / dh_Ys). */
+  readonly kind: 'ecdhe' | 'ffdhe' | 'hybrid';
+  /** Length of our key_share's key_exchange in bytes (and of the TLS 1.2 ECPoint / dh_Ys). */
   readonly keyShareLength: number;
+  /** Length of the server's key_exchange when it differs from ours (a KEM ciphertext). */
+  readonly serverShareLength?: number;
+  /** Only for TLS 1.3 (never listed when TLS 1.3 is disabled). */
+  readonly tls13Only?: boolean;
+  readonly hybrid?: HybridParts;
   /** Length of the shared secret in bytes. */
   readonly sharedLength: number;
   /** NIST curves: the curve name used for certificates. */
@@ -45,10 +64,30 @@ const ffdhe = (code: number, bits: number, hex: string): NamedGroup => ({
   defaultEnabled: false,
 });
 
+/**
+ * A hybrid row (draft-ietf-tls-ecdhe-mlkem §3.1): the client share is an encapsulation key plus an
+ * ECDH share (1216 / 1249 / 1665 bytes), the server's a ciphertext plus an ECDH share (1120 / 1153
+ * / 1665), the secret 32 bytes of ML-KEM plus the ECDH secret.
+ */
+const hybrid = (code: number, name: string, parts: HybridParts, lengths: [client: number, server: number, shared: number]): NamedGroup => ({
+  code,
+  name,
+  kind: 'hybrid',
+  keyShareLength: lengths[0],
+  serverShareLength: lengths[1],
+  sharedLength: lengths[2],
+  tls13Only: true,
+  hybrid: parts,
+  defaultEnabled: true,
+});
+
 /** Every group puretls implements, in default preference order. */
 export const GROUPS: readonly NamedGroup[] = /* @__PURE__ */ Object.freeze([
+  hybrid(0x11ec, 'X25519MLKEM768', { kem: 'ML-KEM-768', ecdh: 'x25519', kemFirst: true }, [1216, 1120, 64]),
   { code: 0x001d, name: 'x25519', kind: 'ecdhe', keyShareLength: 32, sharedLength: 32, defaultEnabled: true },
+  hybrid(0x11eb, 'SecP256r1MLKEM768', { kem: 'ML-KEM-768', ecdh: 'secp256r1', kemFirst: false }, [1249, 1153, 64]),
   { code: 0x0017, name: 'secp256r1', kind: 'ecdhe', keyShareLength: 65, sharedLength: 32, curve: 'P-256', defaultEnabled: true },
+  hybrid(0x11ed, 'SecP384r1MLKEM1024', { kem: 'ML-KEM-1024', ecdh: 'secp384r1', kemFirst: false }, [1665, 1665, 80]),
   { code: 0x0018, name: 'secp384r1', kind: 'ecdhe', keyShareLength: 97, sharedLength: 48, curve: 'P-384', defaultEnabled: true },
   { code: 0x0019, name: 'secp521r1', kind: 'ecdhe', keyShareLength: 133, sharedLength: 66, curve: 'P-521', defaultEnabled: true },
   { code: 0x001e, name: 'x448', kind: 'ecdhe', keyShareLength: 56, sharedLength: 56, defaultEnabled: true },
@@ -61,20 +100,29 @@ export function groupByCode(code: number): NamedGroup | undefined {
   return GROUPS.find((g) => g.code === code);
 }
 
-/** By IANA name (case-insensitive); also accepts P-256/P-384/P-521 and X25519/X448. */
+/** By IANA name (case-insensitive); also accepts P-256/P-384/P-521, prime256v1 and `0x11ec`-style code points. */
 export function groupByName(name: string): NamedGroup | undefined {
   const n = name.trim().toLowerCase();
+  if (/^0x[0-9a-f]{1,4}$/.test(n)) return groupByCode(Number(n));
   const alias: Record<string, string> = { 'p-256': 'secp256r1', 'p-384': 'secp384r1', 'p-521': 'secp521r1', prime256v1: 'secp256r1' };
   const want = alias[n] ?? n;
-  return GROUPS.find((g) => g.name === want);
+  return GROUPS.find((g) => g.name.toLowerCase() === want);
+}
+
+/** Whether puretls implements this named group (IANA name such as `X25519MLKEM768`, `0x11ec`, or a number). */
+export function isGroupSupported(nameOrCode: string | number): boolean {
+  return (typeof nameOrCode === 'number' ? groupByCode(nameOrCode) : typeof nameOrCode === 'string' ? groupByName(nameOrCode) : undefined) !== undefined;
 }
 
 /** Our half of a key exchange. `privateKey` is secret: keep it only until the shared secret is made. */
 export interface KeyShare {
   readonly group: NamedGroup;
+  /** The (EC)DH private key; for a hybrid group the ML-KEM decapsulation key. */
   readonly privateKey: Uint8Array;
   /** Wire format (see the module header). */
   readonly publicKey: Uint8Array;
+  /** A hybrid group's ECDH half: the share of that plain group. */
+  readonly ecdh?: KeyShare;
 }
 
 
@@ -96,6 +144,39 @@ function dhPrivate(p: bigint, random: RandomSource): bigint {
 
 /** Make our key share for `group`. */
 export function generateKeyShare(group: NamedGroup, random: RandomSource = secureRandom): KeyShare {
+  return generateKeyShares([group], random)[0]!;
+}
+
+/**
+ * Key shares for `groups`, in order. A hybrid share and a plain share of its ECDH group use the
+ * same ECDH key, as Go's client does for X25519MLKEM768 beside x25519: the ECDH key is made once
+ * (draft-ietf-tls-hybrid-design §3.2 allows reusing it across shares of one ClientHello).
+ */
+export function generateKeyShares(groups: readonly NamedGroup[], random: RandomSource = secureRandom): KeyShare[] {
+  const plain = new Map<string, KeyShare>();
+  const plainShare = (g: NamedGroup): KeyShare => {
+    let s = plain.get(g.name);
+    if (!s) plain.set(g.name, (s = generatePlainShare(g, random)));
+    return s;
+  };
+  return groups.map((g) => {
+    if (!g.hybrid) return plainShare(g);
+    const ecdh = plainShare(groupByName(g.hybrid.ecdh)!);
+    // FIPS 203 Algorithm 19: the seed d || z comes from the random source.
+    const { encapsulationKey, decapsulationKey } = KEMS[g.hybrid.kem].keygen(random(64));
+    const publicKey = g.hybrid.kemFirst ? concat(encapsulationKey, ecdh.publicKey) : concat(ecdh.publicKey, encapsulationKey);
+    return { group: g, privateKey: decapsulationKey, publicKey, ecdh };
+  });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function generatePlainShare(group: NamedGroup, random: RandomSource): KeyShare {
   switch (group.name) {
     case 'x25519': {
       const privateKey = random(32);
@@ -138,9 +219,13 @@ function checkDhPeer(y: bigint, p: bigint): void {
  */
 export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Uint8Array {
   const group = share.group;
-  if (peerPublic.length !== group.keyShareLength) {
-    throw illegal(`${group.name} key share has length ${peerPublic.length}, expected ${group.keyShareLength}`);
+  const expected = group.serverShareLength ?? group.keyShareLength;
+  // draft-ietf-tls-ecdhe-mlkem §3.1: "the client MUST check if the ciphertext length matches the
+  // selected group, and abort with an illegal_parameter alert if it fails".
+  if (peerPublic.length !== expected) {
+    throw illegal(`${group.name} key share has length ${peerPublic.length}, expected ${expected}`);
   }
+  if (group.hybrid) return hybridSharedSecret(share, group.hybrid, peerPublic);
   if (group.name === 'x25519' || group.name === 'x448') {
     let z: Uint8Array;
     try {
@@ -173,6 +258,61 @@ export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Ui
     return bigIntToBytes(z, group.keyShareLength); // RFC 8446 §7.4.1: padded to the size of p
   }
   throw tlsError('INTERNAL', `no key exchange for group ${group.name}`);
+}
+
+/**
+ * draft-ietf-tls-ecdhe-mlkem §3.1-§3.2: split the server share, check the ECDH half as RFC 8446
+ * §4.2.8.2 and §7.4.2 say (illegal_parameter, the X25519 all-zero check included), decapsulate
+ * the ciphertext ("if ML-KEM decapsulation fails for any other reason ... internal_error"), and
+ * concatenate the two secrets in the group's order.
+ */
+function hybridSharedSecret(share: KeyShare, parts: HybridParts, peerPublic: Uint8Array): Uint8Array {
+  const kem = KEMS[parts.kem];
+  const ecdh = share.ecdh!;
+  const ctLen = kem.ciphertextLength;
+  const ct = parts.kemFirst ? peerPublic.subarray(0, ctLen) : peerPublic.subarray(peerPublic.length - ctLen);
+  const ecdhPublic = parts.kemFirst ? peerPublic.subarray(ctLen) : peerPublic.subarray(0, peerPublic.length - ctLen);
+  let ecdhShared: Uint8Array;
+  try {
+    ecdhShared = computeSharedSecret(ecdh, ecdhPublic);
+  } catch (e) {
+    throw e instanceof TlsError ? illegal(`${share.group.name}: ${e.explanation}`) : e;
+  }
+  let kemShared: Uint8Array;
+  try {
+    kemShared = kem.decapsulate(ct, share.privateKey);
+  } catch (e) {
+    throw tlsError('INTERNAL', `${share.group.name}: ${kem.name} decapsulation failed (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return parts.kemFirst ? concat(kemShared, ecdhShared) : concat(ecdhShared, kemShared);
+}
+
+/**
+ * The server's half of a key exchange (what a TLS 1.3 server does with the client's share): its
+ * own share and the shared secret. ECDH: a fresh key pair; hybrid groups: an ECDH key pair plus an
+ * ML-KEM encapsulation to the client's key (FIPS 203 §7.2 checks it). The test servers use it.
+ */
+export function respondToKeyShare(group: NamedGroup, clientPublic: Uint8Array, random: RandomSource = secureRandom): { publicKey: Uint8Array; shared: Uint8Array } {
+  if (clientPublic.length !== group.keyShareLength) throw illegal(`${group.name} client key share has length ${clientPublic.length}, expected ${group.keyShareLength}`);
+  if (!group.hybrid) {
+    const mine = generatePlainShare(group, random);
+    return { publicKey: mine.publicKey, shared: computeSharedSecret(mine, clientPublic) };
+  }
+  const parts = group.hybrid;
+  const kem = KEMS[parts.kem];
+  const ekLen = kem.encapsulationKeyLength;
+  const ek = parts.kemFirst ? clientPublic.subarray(0, ekLen) : clientPublic.subarray(clientPublic.length - ekLen);
+  const ecdhClient = parts.kemFirst ? clientPublic.subarray(ekLen) : clientPublic.subarray(0, clientPublic.length - ekLen);
+  const ecdh = respondToKeyShare(groupByName(parts.ecdh)!, ecdhClient, random);
+  let enc: { ciphertext: Uint8Array; shared: Uint8Array };
+  try {
+    enc = kem.encapsulate(ek, random(32));
+  } catch {
+    throw illegal(`${group.name}: the ${kem.name} encapsulation key fails the FIPS 203 §7.2 modulus check`);
+  }
+  return parts.kemFirst
+    ? { publicKey: concat(enc.ciphertext, ecdh.publicKey), shared: concat(enc.shared, ecdh.shared) }
+    : { publicKey: concat(ecdh.publicKey, enc.ciphertext), shared: concat(ecdh.shared, enc.shared) };
 }
 
 // ---- TLS 1.2 DHE with server-chosen parameters (RFC 5246 §7.4.3, §8.1.2) ----

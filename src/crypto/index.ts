@@ -30,11 +30,15 @@ export {
   dhGenerate,
   dhShared,
   generateKeyShare,
+  generateKeyShares,
   groupByCode,
   groupByName,
+  isGroupSupported,
+  respondToKeyShare,
   validateFfdheParams,
   type DhKeyPair,
   type FfdheParamsPolicy,
+  type HybridParts,
   type KeyShare,
   type NamedGroup,
 } from './groups.js';
@@ -44,4 +48,5 @@ export { rsaSignPkcs1, rsaSignPss, rsaVerifyPkcs1, rsaVerifyPss, parseRsaPrivate
 export { rsaEncryptPkcs1 } from './rsa-encrypt.js';
 export { ecdsaDerToCompact, signMessage, verifySignature } from './signature.js';
 export { parsePrivateKey, publicKeyOf, type PrivateKey } from './private-key.js';
+export { KEMS, type Kem, type KemName } from './mlkem.js';
 export { bigIntToBytes, bytesToBigInt, modPow } from './bigint.js';

@@ -4,7 +4,7 @@
  * also carries the 1.2 suites and extensions, and the ServerHello decides which state machine
  * goes on.
  */
-import { generateKeyShare, type KeyShare, type NamedGroup } from '../crypto/groups.js';
+import { generateKeyShares, type KeyShare, type NamedGroup } from '../crypto/groups.js';
 import type { ResolvedConfig } from '../config.js';
 import { ProtocolVersion, ExtensionType, HandshakeType } from './codec/types.js';
 import { encodeHandshake } from './codec/handshake.js';
@@ -100,7 +100,7 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
 }
 
 export function makeKeyShares(config: ResolvedConfig, groups: readonly NamedGroup[]): KeyShare[] {
-  return groups.map((g) => generateKeyShare(g, config.random));
+  return generateKeyShares(groups, config.random);
 }
 
 /** Send the first ClientHello and return the first state. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
 import { TlsError } from '../../src/errors.js';
-import { GROUPS, computeSharedSecret, dhGenerate, dhShared, generateKeyShare, groupByName, validateFfdheParams } from '../../src/crypto/groups.js';
+import { GROUPS, computeSharedSecret, dhGenerate, dhShared, generateKeyShare, groupByName, respondToKeyShare, validateFfdheParams } from '../../src/crypto/groups.js';
 import { bigIntToBytes, bytesToBigInt } from '../../src/crypto/bigint.js';
 
 function errorOf(f: () => unknown): TlsError | undefined {
@@ -62,16 +62,19 @@ describe('key shares agree with node:crypto', () => {
     expect(z.length).toBe(256); // RFC 8446 §7.4.1: padded to the size of p
     expect(bytesToBigInt(z)).toBe(bytesToBigInt(dh.computeSecret(ours.publicKey)));
   });
-  it('every group agrees with itself', () => {
+  it('every group agrees with itself (the server half through respondToKeyShare)', () => {
     for (const g of GROUPS) {
       const a = generateKeyShare(g);
-      const b = generateKeyShare(g);
-      expect(computeSharedSecret(a, b.publicKey)).toEqual(computeSharedSecret(b, a.publicKey));
+      expect(a.publicKey.length).toBe(g.keyShareLength);
+      const r = respondToKeyShare(g, a.publicKey);
+      expect(r.publicKey.length).toBe(g.serverShareLength ?? g.keyShareLength);
+      expect(r.shared.length).toBe(g.sharedLength);
+      expect(computeSharedSecret(a, r.publicKey)).toEqual(r.shared);
     }
   });
   it('a fixed random source makes a fixed key share', () => {
     const fixed = (n: number) => new Uint8Array(n).fill(7);
-    for (const g of GROUPS.slice(0, 5)) expect(generateKeyShare(g, fixed).publicKey).toEqual(generateKeyShare(g, fixed).publicKey);
+    for (const g of GROUPS.slice(0, 8)) expect(generateKeyShare(g, fixed).publicKey).toEqual(generateKeyShare(g, fixed).publicKey);
   });
 });
 
@@ -80,8 +83,9 @@ describe('peer key shares are validated (ILLEGAL_PARAMETER)', () => {
     for (const g of GROUPS) {
       const s = generateKeyShare(g);
       illegal(() => computeSharedSecret(s, new Uint8Array(0)));
-      illegal(() => computeSharedSecret(s, new Uint8Array(g.keyShareLength - 1)));
-      illegal(() => computeSharedSecret(s, new Uint8Array(g.keyShareLength + 1)));
+      const len = g.serverShareLength ?? g.keyShareLength;
+      illegal(() => computeSharedSecret(s, new Uint8Array(len - 1)));
+      illegal(() => computeSharedSecret(s, new Uint8Array(len + 1)));
     }
   });
 

@@ -180,6 +180,8 @@ describe('named groups', () => {
     const want: [string, number, number][] = [
       ['x25519', 0x001d, 32], ['secp256r1', 0x0017, 65], ['secp384r1', 0x0018, 97], ['secp521r1', 0x0019, 133],
       ['x448', 0x001e, 56], ['ffdhe2048', 0x0100, 256], ['ffdhe3072', 0x0101, 384], ['ffdhe4096', 0x0102, 512],
+      // draft-ietf-tls-ecdhe-mlkem §3.1 / §5
+      ['X25519MLKEM768', 0x11ec, 1216], ['SecP256r1MLKEM768', 0x11eb, 1249], ['SecP384r1MLKEM1024', 0x11ed, 1665],
     ];
     expect(GROUPS.length).toBe(want.length);
     for (const [name, code, len] of want) {

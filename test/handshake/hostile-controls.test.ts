@@ -23,7 +23,7 @@ describe('fake TLS 1.3 server: positive controls', () => {
   });
 
   it('works with a P-256 certificate, AES-256-GCM/SHA-384 and a secp256r1 key share', () => {
-    const s = new FakeServer13({ cred: 'p256', suite: 0x1302, group: 'secp256r1' });
+    const s = new FakeServer13({ cred: 'p256', suite: 0x1302, group: 'secp256r1', client: { keyShareGroups: ['x25519', 'secp256r1'] } });
     s.completeHandshake();
     expect(s.client.info).toMatchObject({ cipher: 'TLS_AES_256_GCM_SHA384', group: 'secp256r1', signatureScheme: 'ecdsa_secp256r1_sha256' });
   });

@@ -17,6 +17,7 @@ import { cat, expectRefused, FakeServer13, hsMsg, setExt, type MutableHello } fr
 
 const X25519 = 0x001d;
 const P256 = 0x0017;
+const X25519MLKEM768 = 0x11ec;
 const P384 = 0x0018;
 const P521 = 0x0019;
 
@@ -47,7 +48,7 @@ describe('HelloRetryRequest (RFC 8446 §4.1.4)', () => {
   });
 
   it('refuses an HRR selecting a group the client already sent a share for: illegal_parameter', () => {
-    for (const group of [X25519, P256]) {
+    for (const group of [X25519, X25519MLKEM768]) {
       const s = new FakeServer13();
       expectRefused(s, s.handshake({ hrr: [{ group }] }), 'ILLEGAL_PARAMETER', 'illegal_parameter');
     }

@@ -21,7 +21,7 @@ import { ClientConnection } from '../../src/connection.js';
 import { AlertDescription, TlsError, type AlertName, type TlsErrorCode } from '../../src/errors.js';
 import type { ClientOptions } from '../../src/types.js';
 import { createAead } from '../../src/crypto/aead.js';
-import { computeSharedSecret, generateKeyShare, groupByCode, groupByName, type KeyShare } from '../../src/crypto/groups.js';
+import { computeSharedSecret, generateKeyShare, groupByCode, groupByName, respondToKeyShare, type KeyShare } from '../../src/crypto/groups.js';
 import { suiteByCode, type CipherSuite } from '../../src/crypto/suites.js';
 import type { Aead } from '../../src/crypto/types.js';
 import { encodeHandshake } from '../../src/handshake/codec/handshake.js';
@@ -267,6 +267,8 @@ export class FakeServer13 {
   group: string;
   readonly transcript = new Transcript();
   serverShare: KeyShare | undefined;
+  /** Hybrid (KEM) groups: the secret the server's share was made with (ECDH groups compute it from serverShare). */
+  serverShared: Uint8Array | undefined;
   /** What the client's feed() threw (kept: the first throw). */
   thrown: unknown;
 
@@ -494,7 +496,16 @@ export class FakeServer13 {
   /** The default ServerHello fields (key share for `group` from the client's shares). */
   serverHelloFields(): MutableHello {
     const g = groupByName(this.group)!;
-    this.serverShare = generateKeyShare(g);
+    this.serverShared = undefined;
+    if (g.hybrid) {
+      // A KEM share is an answer to the client's: encapsulate to it (draft-ietf-tls-ecdhe-mlkem §3.1).
+      const peer = this.clientShare(g.code);
+      let publicKey: Uint8Array = new Uint8Array(g.serverShareLength!); // no client share: the client will refuse the hello anyway
+      if (peer?.length === g.keyShareLength) ({ publicKey, shared: this.serverShared } = respondToKeyShare(g, peer));
+      this.serverShare = { group: g, privateKey: new Uint8Array(0), publicKey };
+    } else {
+      this.serverShare = generateKeyShare(g);
+    }
     return {
       legacyVersion: ProtocolVersion.TLS12,
       random: new Uint8Array(32).fill(0x42),
@@ -516,7 +527,7 @@ export class FakeServer13 {
     const peer = this.clientShare(g.code);
     let shared: Uint8Array;
     try {
-      shared = peer && this.serverShare ? computeSharedSecret(this.serverShare, peer) : new Uint8Array(32);
+      shared = this.serverShared ?? (peer && this.serverShare ? computeSharedSecret(this.serverShare, peer) : new Uint8Array(32));
     } catch {
       shared = new Uint8Array(32); // the client will refuse the hello anyway
     }
