@@ -26,6 +26,12 @@ export interface ConnectArgs {
   quiet: boolean;
   /** --show-certs: print the received certificate chain on stderr. */
   showCerts: boolean;
+  /** --trace json: every trace event as a JSON line (docs/trace.md). */
+  trace: 'json' | undefined;
+  /** --trace-file FILE: where the JSON lines go (default stderr). */
+  traceFile: string | undefined;
+  /** --trace-secrets: key events carry their secret values. */
+  traceSecrets: boolean;
   /** --now TIME: the time for certificate validity (default: the system clock). */
   now: Date | undefined;
   keylogFile: string | undefined;
@@ -37,6 +43,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'connect'; args: ConnectArgs }
+  | { kind: 'doctor'; args: ConnectArgs }
   | { kind: 'demo'; args: DemoArgs };
 
 export type DemoScenario = 'tls13' | 'tls12' | 'hrr' | 'bad-cert';
@@ -70,17 +77,20 @@ const VALUE_OPTIONS = new Set([
   '--keylog',
   '--send',
   '--now',
+  '--trace',
+  '--trace-file',
 ]);
-const FLAG_OPTIONS = new Set(['--quiet', '--show-certs']);
+const FLAG_OPTIONS = new Set(['--quiet', '--show-certs', '--trace-secrets']);
 
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
   if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' };
   if (first === 'connect') return { kind: 'connect', args: parseConnect(rest) };
+  if (first === 'doctor') return { kind: 'doctor', args: parseConnect(rest, 'doctor') };
   if (first === 'demo') return { kind: 'demo', args: parseDemo(rest) };
   if (first.startsWith('-')) throw badConfig(`unknown option ${first} (see puretls --help)`);
-  throw badConfig(`unknown command "${first}" (commands: connect, demo, help)`);
+  throw badConfig(`unknown command "${first}" (commands: connect, doctor, demo, help)`);
 }
 
 /** Split `--name=value` / `--name value` pairs; checks names against the allowed sets. */
@@ -117,7 +127,7 @@ function* options(
   }
 }
 
-function parseConnect(argv: readonly string[]): ConnectArgs {
+function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs {
   const positionals: string[] = [];
   const a: Omit<ConnectArgs, 'host' | 'port'> = {
     servername: undefined,
@@ -134,6 +144,9 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
     debug: 'none',
     quiet: false,
     showCerts: false,
+    trace: undefined,
+    traceFile: undefined,
+    traceSecrets: false,
     now: undefined,
     keylogFile: undefined,
     send: undefined,
@@ -186,6 +199,16 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
       case '--show-certs':
         a.showCerts = true;
         break;
+      case '--trace':
+        a.trace = oneOf(name, value, ['json'] as const);
+        break;
+      case '--trace-file':
+        if (value === '') throw badConfig('--trace-file needs a file name');
+        a.traceFile = value;
+        break;
+      case '--trace-secrets':
+        a.traceSecrets = true;
+        break;
       case '--now': {
         const t = /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:\d\d)?)?$/.test(value) ? new Date(value) : new Date(NaN);
         if (Number.isNaN(t.getTime())) throw badConfig(`--now needs an ISO 8601 time such as 2026-01-31T12:00:00Z, not "${value}"`);
@@ -201,7 +224,7 @@ function parseConnect(argv: readonly string[]): ConnectArgs {
         break;
     }
   }
-  if (positionals.length === 0) throw badConfig('connect needs HOST:PORT');
+  if (positionals.length === 0) throw badConfig(`${command} needs HOST:PORT`);
   if (positionals.length > 1) throw badConfig(`unexpected argument "${positionals[1]}"`);
   const { host, port } = parseHostPort(positionals[0]!);
   if (a.minVersion && a.maxVersion && a.minVersion > a.maxVersion) {

@@ -10,6 +10,7 @@ import type { ConnectArgs } from './args.js';
 import { reportError, type CliIO } from './main.js';
 import { handshakeLine, shows, traceLine } from './print.js';
 import { chainLines } from './show-certs.js';
+import { JsonTracer } from '../diagnose/json-trace.js';
 import { traceFacts } from '../diagnose/trace.js';
 import { explainFailure } from '../diagnose/explain.js';
 import { diagnosisLines } from './diagnosis.js';
@@ -25,15 +26,20 @@ function readCaFiles(files: readonly string[]): Uint8Array[] {
   });
 }
 
-/** The keylog file: created (mode 0600) or appended to, one line per secret. */
-function keyLogWriter(file: string): (line: string) => void {
+/** A file created (mode 0600) or appended to, one line per call. */
+function fileWriter(file: string, flag: string): (line: string) => void {
   try {
     appendFileSync(file, '', { mode: 0o600 });
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new TlsError('BAD_CONFIG', `cannot write --keylog file ${file}: ${why}`);
+    throw new TlsError('BAD_CONFIG', `cannot write ${flag} file ${file}: ${why}`);
   }
   return (line) => appendFileSync(file, line.endsWith('\n') ? line : line + '\n');
+}
+
+/** The keylog file: one line per secret. */
+function keyLogWriter(file: string): (line: string) => void {
+  return fileWriter(file, '--keylog');
 }
 
 export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
@@ -56,8 +62,14 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
     const t = args.now;
     opts.now = () => t;
   }
-  if (args.keylogFile !== undefined) opts.keyLog = keyLogWriter(args.keylogFile);
-  if (args.debug !== 'none') {
+  // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
+  const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);
+  if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);
+  if (args.trace === 'json') {
+    const tracer = new JsonTracer({ secrets: args.traceSecrets });
+    const write = args.traceFile !== undefined ? fileWriter(args.traceFile, '--trace-file') : (line: string) => io.stderr.write(line + '\n');
+    opts.onEvent = (e: TraceEvent) => write(tracer.line(e));
+  } else if (args.debug !== 'none') {
     const level = args.debug;
     opts.onEvent = (e: TraceEvent) => {
       if (shows(level, e)) io.stderr.write(traceLine(e) + '\n');

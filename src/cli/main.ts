@@ -70,6 +70,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         const { runConnect } = await import('./connect-command.js');
         return await runConnect(cmd.args, io);
       }
+      case 'doctor': {
+        const { runDoctor } = await import('./doctor.js');
+        return await runDoctor(cmd.args, io);
+      }
       case 'demo': {
         const { runDemo } = await import('./demo.js');
         return await runDemo(cmd.args, io);

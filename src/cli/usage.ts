@@ -8,10 +8,13 @@ Usage:
                                         start a local node:tls server with a throw-away CA,
                                         connect to it and explain the handshake step by step;
                                         S: tls13 (default) | tls12 | hrr | bad-cert
+  puretls doctor HOST:PORT [options]    connect as asked, then retry with looser settings (bounded)
+                                        and print what the server supports, the chain, which check
+                                        failed, why, and the fix; exit 1 when the connection fails
   puretls help | --help                 this text
   puretls --version                     the version
 
-Options of connect:
+Options of connect (and doctor):
   --ca FILE              trust anchors (PEM or DER); repeatable
   --verify MODE          none | optional | required (default required); optional reports
                          certificate failures in verify= and goes on
@@ -29,7 +32,10 @@ Options of connect:
   --timeout MS           give up on a handshake that takes longer
   --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!
+                         Without it, the SSLKEYLOGFILE environment variable names the file
   --debug LEVEL          none | error | state | info | verbose (verbose prints secrets)
+  --trace json           every trace event as one JSON line on stderr (docs/trace.md);
+                         --trace-file FILE writes them there, --trace-secrets adds secrets
   --quiet                no handshake summary line
   --show-certs           print each certificate the server sent (subject, issuer, names,
                          validity, key, signature, SHA-256 fingerprint, verdict and why)

@@ -107,7 +107,7 @@ function peerAlert(err: TlsError, f: TraceFacts): Diagnosis {
     return {
       cause: `the server does not accept the TLS versions we offered (${list(f.offered?.['versions'])}): it probably speaks only TLS 1.1 or older, which puretls does not support (RFC 8996)`,
       facts: offeredFacts(f).slice(0, 1),
-      fixes: [{ text: 'upgrade the server to TLS 1.2 or 1.3; if it offers 1.3 only, allow it', set: [{ option: 'minVersion' }, { option: 'maxVersion' }] }],
+      fixes: [{ text: 'upgrade the server to TLS 1.2 or 1.3; if the versions we offered were narrowed, widen them', set: [{ option: 'minVersion', value: '1.2' }, { option: 'maxVersion', value: '1.3' }] }],
     };
   }
   if (alert === 'unrecognized_name') {

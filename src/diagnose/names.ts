@@ -27,8 +27,32 @@ export function groupName(code: number): string {
   return groupByCode(code)?.name ?? OTHER_GROUPS[code] ?? hex4(code);
 }
 
+/** Suites a server may choose that puretls does not implement (IANA TLS Cipher Suites registry). */
+const OTHER_SUITES: Record<number, string> = {
+  0x1304: 'TLS_AES_128_CCM_SHA256',
+  0x1305: 'TLS_AES_128_CCM_8_SHA256',
+  0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+  0x002f: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+  0x0033: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+  0x0035: 'TLS_RSA_WITH_AES_256_CBC_SHA',
+  0x0039: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA',
+  0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256',
+  0x003d: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
+  0x0067: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256',
+  0x006b: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256',
+  0x009c: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  0x009d: 'TLS_RSA_WITH_AES_256_GCM_SHA384',
+  0x009e: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+  0x009f: 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+  0xccaa: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  0xc0ac: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM',
+  0xc0ad: 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM',
+  0xc09c: 'TLS_RSA_WITH_AES_128_CCM',
+  0xc09d: 'TLS_RSA_WITH_AES_256_CCM',
+};
+
 export function suiteName(code: number): string {
-  return suiteByCode(code)?.name ?? hex4(code);
+  return suiteByCode(code)?.name ?? OTHER_SUITES[code] ?? hex4(code);
 }
 
 export function versionName(v: number): string {
