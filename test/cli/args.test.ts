@@ -29,7 +29,7 @@ describe('parseArgs', () => {
       args: {
         host: 'example.com', port: 8443, caFiles: ['a.pem', 'b.pem'], verify: 'optional', servername: 'www.example.com',
         minVersion: '1.2', maxVersion: '1.3', ciphers: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
-        groups: ['x25519', 'secp256r1'], sigalgs: ['ecdsa_secp256r1_sha256'], timeout: 1500, debug: 'state', quiet: true, showCerts: false, now: undefined,
+        groups: ['x25519', 'secp256r1'], sigalgs: ['ecdsa_secp256r1_sha256'], timeout: 1500, debug: 'state', quiet: true, showCerts: false, now: undefined, trace: undefined, traceFile: undefined, traceSecrets: false,
         ignore: ['EXPIRED', 'NOT_YET_VALID'], alpn: ['h2', 'http/1.1'], keylogFile: 'keys.txt', send: 'a\r\nb',
       },
     });
@@ -61,7 +61,8 @@ describe('parseArgs', () => {
     for (const flag of USAGE.matchAll(/^  (--[a-z-]+)/gm)) {
       const name = flag[1]!;
       const argv = ['connect', 'h:1', name];
-      if (!['--quiet', '--show-certs'].includes(name)) argv.push(name === '--timeout' ? '10' : name === '--verify' ? 'none' : name === '--debug' ? 'info' : name.endsWith('version') ? '1.3' : name === '--now' ? '2026-01-31T12:00:00Z' : 'x');
+      const values: Record<string, string> = { '--timeout': '10', '--verify': 'none', '--debug': 'info', '--min-version': '1.3', '--max-version': '1.3', '--now': '2026-01-31T12:00:00Z', '--trace': 'json' };
+      if (!['--quiet', '--show-certs', '--trace-secrets'].includes(name)) argv.push(values[name] ?? 'x');
       expect(() => parseArgs(argv), name).not.toThrow();
     }
   });
