@@ -16,7 +16,7 @@ import { connect as netConnect } from 'node:net';
 import { explainFailure, type Diagnosis } from '../diagnose/explain.js';
 import { traceFacts, type TraceFacts } from '../diagnose/trace.js';
 import { ALL_GROUPS, ALL_SIGALGS, ALL_TLS12_SUITES, ALL_TLS13_SUITES, probeClientHello, readProbeAnswer, type ProbeAnswer, type ProbeSpec } from '../diagnose/probe.js';
-import { GROUPS } from '../crypto/groups.js';
+import { GROUPS, groupByName } from '../crypto/groups.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { SIGNATURE_SCHEMES } from '../crypto/sigschemes.js';
 import { TlsError } from '../errors.js';
@@ -186,7 +186,17 @@ export async function runDoctor(args: ConnectArgs, io: CliIO): Promise<number> {
     probes[name] = a;
     return a;
   };
-  const ours13 = await probe('TLS 1.3 (our suites and groups)', { maxVersion: 0x0304, with12: false, suites: OUR_SUITES13, groups: OUR_GROUPS, sigalgs: OUR_SIGALGS });
+  // The user's groups (or the defaults), as the connection as asked offers them.
+  const userGroups = args.groups ? args.groups.map((n) => groupByName(n)).filter((g) => g !== undefined) : GROUPS.filter((g) => g.defaultEnabled);
+  const shareGroup = userGroups.find((g) => g.name === 'x25519') ?? userGroups[0];
+  const ours13 = await probe('TLS 1.3 (our suites and groups)', {
+    maxVersion: 0x0304,
+    with12: false,
+    suites: OUR_SUITES13,
+    groups: userGroups.map((g) => g.code),
+    keyShares: shareGroup ? [shareGroup.name] : ['x25519'],
+    sigalgs: OUR_SIGALGS,
+  });
   const pq13 = await probe('TLS 1.3 with post-quantum groups', {
     maxVersion: 0x0304,
     with12: false,
@@ -218,7 +228,7 @@ export async function runDoctor(args: ConnectArgs, io: CliIO): Promise<number> {
   const only11 = !accepted(ours13) && !v12ok && accepted(v11) && /1\.[01]$/.test(v11.version);
   if (!plain.ok && pqOnly) {
     diagnosis = {
-      cause: `the server accepts only post-quantum hybrid key exchange: it asked for ${pq13.group} when offered, and refused our classic groups (${GROUPS.filter((g) => g.defaultEnabled).map((g) => g.name).join(', ')})`,
+      cause: `the server accepts only post-quantum hybrid key exchange: it asked for ${pq13.group} when offered, and refused the groups we offered (${userGroups.map((g) => g.name).join(', ')})`,
       facts: [],
       fixes: GROUPS.some((g) => g.name === pq13.group)
         ? [{ text: `offer ${pq13.group}`, set: [{ option: 'groups', value: `${pq13.group},x25519` }] }]

@@ -10,6 +10,8 @@ import { makeBadPki, badCredArgs, type BadPki } from '../helpers/bad-pki.js';
 import { programMissing, skipFor } from '../helpers/env.js';
 import { startOpenSslServer, stopAllPeers } from '../helpers/peers.js';
 import { closeAll, tcpServer, within } from '../transport/local-server.js';
+import { readFileSync } from 'node:fs';
+import { node26Missing, startNode26Server } from '../helpers/node26.js';
 import { runCli, type CliRun } from './io.js';
 
 afterEach(closeAll);
@@ -126,5 +128,33 @@ describe.skipIf(skipFor(opensslMissing, 'doctor against openssl s_server'))('doc
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^cause: the server's certificate chain is signed with SHA-1: our signature_algorithms_cert excludes SHA-1 schemes/m);
     expect(r.stdout).toMatch(/^fix: reissue the certificate chain with SHA-256 signatures$/m);
+  });
+});
+
+const node26 = node26Missing();
+describe.skipIf(skipFor(node26, 'doctor against a post-quantum-only Node 26 server'))('a server that accepts only X25519MLKEM768 (Node 26, OpenSSL 3.5)', () => {
+  let bad: BadPki;
+  beforeAll(() => {
+    bad = makeBadPki();
+  });
+  afterAll(() => bad?.cleanup());
+
+  it('with our defaults it works and the doctor reports post-quantum; with classic groups only it names the cause and the fix', async () => {
+    const good = bad.creds.good;
+    const cred = { keyPem: readFileSync(good.keyFile, 'utf8'), chainPem: readFileSync(good.certFile, 'utf8') + readFileSync(good.chainFile!, 'utf8') };
+    const srv = await startNode26Server(cred, 'X25519MLKEM768');
+    try {
+      const ok = await within(runCli(['doctor', `localhost:${srv.port}`, '--ca', bad.rootFile, '--timeout', '4000']), 90_000);
+      expect(ok.code, ok.stdout).toBe(0);
+      expect(ok.stdout).toMatch(/^ {2}post-quantum yes: X25519MLKEM768$/m);
+      expect(ok.stdout).toMatch(/^ {2}negotiated {3}TLSv1\.3 \S+ group=X25519MLKEM768 /m);
+
+      const classic = await within(runCli(['doctor', `localhost:${srv.port}`, '--ca', bad.rootFile, '--timeout', '4000', '--groups', 'x25519,secp256r1']), 90_000);
+      expect(classic.code, classic.stdout).toBe(1);
+      expect(classic.stdout).toMatch(/^cause: the server accepts only post-quantum hybrid key exchange: it asked for X25519MLKEM768 when offered, and refused the groups we offered \(x25519, secp256r1\)$/m);
+      expect(classic.stdout).toMatch(/^fix: offer X25519MLKEM768: --groups X25519MLKEM768,x25519$/m);
+    } finally {
+      await srv.stop();
+    }
   });
 });
