@@ -10,6 +10,17 @@
  * the rules in one place: flush the output after every step (so a fatal alert reaches the wire
  * before the error is reported), resolve the handshake once, enforce `timeout`, and map
  * transport failures to TlsError codes (TIMEOUT, SOCKET_ERROR, CONNECTION_CLOSED).
+ *
+ * Backpressure, both ways. Read side: `receive()` returns false when the application's buffer
+ * is full (`deliver()` said so) and the adapter stops reading the transport until the
+ * application reads. Write side: application writes wait for the transport (the adapters hold
+ * their write callbacks until 'drain'), but received records can make the engine answer on its
+ * own (a KeyUpdate with update_requested, a no_renegotiation alert): a peer that sends such
+ * records and never reads would grow our output buffer with every byte it sends. So the replies
+ * queued while the transport is over its high-water mark are counted, and once they pass
+ * REPLY_BUDGET `receive()` returns false as well, until the adapter reports the transport
+ * `drained()`. Reading is not paused for the application's own writes: a peer that echoes what
+ * it reads would otherwise deadlock (it stops reading while we stop reading its echo).
  */
 import { TlsError, asTlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
@@ -52,6 +63,13 @@ export interface TransportSink {
  */
 export type DriverState = 'handshaking' | 'open' | 'closing' | 'closed';
 
+/**
+ * Bytes of engine replies to received records (not application data) that may be queued while
+ * the transport is over its high-water mark before reading pauses: the bound on what a peer
+ * that never reads can make us buffer, on top of the transport's own high-water mark.
+ */
+export const REPLY_BUDGET = 16 * 1024;
+
 export class ConnectionDriver {
   readonly engine: TlsEngine;
   readonly handshake: Promise<HandshakeInfo>;
@@ -62,6 +80,10 @@ export class ConnectionDriver {
   private _state: DriverState = 'handshaking';
   private ended = false;
   private _error: TlsError | undefined;
+  /** The transport said its buffer is full (send() returned false) and has not drained since. */
+  private transportFull = false;
+  /** Reply bytes queued since the transport filled up. */
+  private repliesWhileFull = 0;
 
   constructor(engine: TlsEngine, sink: TransportSink, options: { timeout?: number } = {}) {
     this.engine = engine;
@@ -95,7 +117,11 @@ export class ConnectionDriver {
     this.flush();
   }
 
-  /** Bytes that arrived from the transport. Returns false when the application asked to pause. */
+  /**
+   * Bytes that arrived from the transport. Returns false when reading should pause: the
+   * application's buffer is full, or the engine's replies are over REPLY_BUDGET while the
+   * transport is full (`readBlocked`; see the file comment).
+   */
   receive(data: Uint8Array): boolean {
     if (this._state === 'closed') return true;
     try {
@@ -108,8 +134,21 @@ export class ConnectionDriver {
       else this.abort(err, false);
       return true;
     }
-    this.flush();
-    return this.progress();
+    const replied = this.flushCounting();
+    if (this.transportFull) this.repliesWhileFull += replied;
+    const more = this.progress();
+    return more && !this.readBlocked;
+  }
+
+  /** Reading waits for the transport to drain: our replies to the peer's records filled it. */
+  get readBlocked(): boolean {
+    return this.transportFull && this.repliesWhileFull > REPLY_BUDGET;
+  }
+
+  /** The transport drained (node 'drain', a writer's `ready`): replies may be queued again. */
+  drained(): void {
+    this.transportFull = false;
+    this.repliesWhileFull = 0;
   }
 
   /** Hand decrypted data to the application; notice the handshake's end and close_notify. */
@@ -214,12 +253,20 @@ export class ConnectionDriver {
 
   /** Take everything the engine queued and send it. Returns the transport's last answer. */
   flush(): boolean {
-    let ok = true;
+    this.flushCounting();
+    return !this.transportFull;
+  }
+
+  /** flush(), returning the number of bytes sent and noting whether the transport is full. */
+  private flushCounting(): number {
+    let sent = 0;
     let out: Uint8Array | null;
     while ((out = this.engine.takeOutput()) !== null) {
-      if (out.length > 0) ok = this.sink.send(out);
+      if (out.length === 0) continue;
+      sent += out.length;
+      if (!this.sink.send(out)) this.transportFull = true;
     }
-    return ok;
+    return sent;
   }
 
   private end(): void {

@@ -44,6 +44,12 @@ export async function connect(options: NodeConnectOptions): Promise<TLSSocket> {
   const servername =
     options.servername === false ? undefined : (options.servername ?? options.host);
   const socket = new TLSSocket(engine, transport, { timeout: options.timeout, servername });
+  // A failed handshake also destroys the socket with the error ('error' event, as node:tls):
+  // here the rejection reports it, so the event needs a listener until the handshake is done.
+  // The listener stays on a failed socket (its 'error' comes a tick after the rejection).
+  const swallow = (): void => {};
+  socket.on('error', swallow);
   await socket.handshake;
+  socket.off('error', swallow);
   return socket;
 }

@@ -8,8 +8,13 @@
  *
  * The protocol work is the engine's (src/connection.ts); the shared rules of the pump are in
  * drive.ts. This file only maps them onto Node streams, honouring backpressure both ways:
- * `push()` returning false pauses the transport until `_read()`, and a full transport holds
- * `_write()`'s callback until 'drain'.
+ * `push()` returning false pauses the transport until `_read()`; a full transport holds
+ * `_write()`'s callback until 'drain', and the engine's own replies to a peer that never reads
+ * pause the transport until 'drain' too (drive.ts, REPLY_BUDGET).
+ *
+ * Failures behave like node:tls: a failed handshake rejects `handshake` and destroys the
+ * socket with the TlsError ('error', then 'close'), so a library holding the socket (MQTT.js's
+ * stream builder, `http.request`'s `createConnection`) hears of it.
  */
 import { Duplex } from 'node:stream';
 import type { TlsError } from '../errors.js';
@@ -49,6 +54,8 @@ export class TLSSocket extends Duplex {
   readonly handshake: Promise<HandshakeInfo>;
   private readonly driver: ConnectionDriver;
   private transportPaused = false;
+  /** push() returned false: the application's buffer is full until _read(). */
+  private consumerFull = false;
   /** The transport is flushing a last alert or close_notify and will be destroyed after. */
   private flushingThenDestroy = false;
   private pendingWrite: ((err?: Error | null) => void) | null = null;
@@ -64,7 +71,10 @@ export class TLSSocket extends Duplex {
       () => {
         this.emit('secureConnect');
       },
-      () => {},
+      (err: TlsError) => {
+        // node:tls: 'error' with the cause, then 'close'. A destroy() of ours already happened.
+        if (!this.destroyed) this.destroy(err);
+      },
     );
 
     transport.on('data', this.onTransportData);
@@ -157,7 +167,17 @@ export class TLSSocket extends Duplex {
   // --- Duplex implementation -------------------------------------------------------------
 
   override _read(): void {
-    if (this.transportPaused) {
+    this.consumerFull = false;
+    this.updateFlow();
+  }
+
+  /** Pause the transport while the application is full or our replies wait for 'drain'; else resume. */
+  private updateFlow(): void {
+    const stop = this.consumerFull || this.driver.readBlocked;
+    if (stop && !this.transportPaused) {
+      this.transportPaused = true;
+      this.transport.pause();
+    } else if (!stop && this.transportPaused) {
       this.transportPaused = false;
       this.transport.resume();
     }
@@ -218,10 +238,7 @@ export class TLSSocket extends Duplex {
   // --- transport events --------------------------------------------------------------------
 
   private readonly onTransportData = (data: Buffer): void => {
-    if (!this.driver.receive(data) && !this.transportPaused) {
-      this.transportPaused = true;
-      this.transport.pause();
-    }
+    if (!this.driver.receive(data)) this.updateFlow();
   };
   private readonly onTransportEnd = (): void => {
     this.driver.transportEnded();
@@ -230,6 +247,8 @@ export class TLSSocket extends Duplex {
     this.driver.transportFailed(err);
   };
   private readonly onTransportDrain = (): void => {
+    this.driver.drained();
+    this.updateFlow();
     const pending = this.pendingWrite;
     this.pendingWrite = null;
     pending?.();
@@ -256,7 +275,11 @@ export class TLSSocket extends Duplex {
         if (!transport.writable) return true;
         return transport.write(bytes);
       },
-      deliver: (bytes) => this.push(bytes),
+      deliver: (bytes) => {
+        if (this.push(bytes)) return true;
+        this.consumerFull = true;
+        return false;
+      },
       deliverEnd: () => {
         this.push(null);
       },

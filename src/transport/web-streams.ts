@@ -3,8 +3,9 @@
  * file maps them onto a `{ readable, writable }` pair of Uint8Array streams.
  *
  * Backpressure: the transport is read only while the application's readable has room
- * (`desiredSize > 0`, or a pending `pull()`); application writes resolve once the transport's
- * writer is `ready` again.
+ * (`desiredSize > 0`, or a pending `pull()`) and while the engine's replies to a peer that does
+ * not read stay within drive.ts's REPLY_BUDGET (else reading waits for the transport writer's
+ * `ready`); application writes resolve once the transport's writer is `ready` again.
  */
 import { TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
@@ -51,6 +52,7 @@ export async function attachStreams(
   let appController!: ReadableStreamDefaultController<Uint8Array>;
   let appClosed = false;
   let wakeReader: (() => void) | null = null;
+  let consumerFull = false;
   let transportDone = false;
 
   const shutdownTransport = (abort: boolean): void => {
@@ -69,7 +71,9 @@ export async function attachStreams(
     deliver(bytes) {
       if (appClosed) return true;
       appController.enqueue(bytes);
-      return (appController.desiredSize ?? 1) > 0;
+      if ((appController.desiredSize ?? 1) > 0) return true;
+      consumerFull = true;
+      return false;
     },
     deliverEnd() {
       if (appClosed) return;
@@ -101,6 +105,7 @@ export async function attachStreams(
       appController = controller;
     },
     pull() {
+      consumerFull = false;
       const wake = wakeReader;
       wakeReader = null;
       wake?.();
@@ -116,8 +121,10 @@ export async function attachStreams(
 
   const writable = new WritableStream<Uint8Array>({
     async write(chunk) {
-      driver.write(chunk);
-      await writer.ready;
+      if (!driver.write(chunk)) {
+        await writer.ready;
+        driver.drained();
+      }
     },
     close() {
       driver.close();
@@ -137,8 +144,14 @@ export async function attachStreams(
           return;
         }
         if (driver.state === 'closed') return;
-        const more = driver.receive(value);
-        if (!more && (driver.state as string) !== 'closed') {
+        if (driver.receive(value)) continue;
+        // Our replies filled the transport: wait until it takes more (drive.ts, REPLY_BUDGET).
+        while (driver.readBlocked && (driver.state as string) !== 'closed') {
+          await writer.ready;
+          driver.drained();
+        }
+        // The application's readable is full: wait for its next pull().
+        if (consumerFull && !appClosed && (driver.state as string) !== 'closed') {
           await new Promise<void>((resolve) => {
             wakeReader = resolve;
           });

@@ -4,6 +4,9 @@
  *   client → "HELLO\n"; server → "OK\n" completes the handshake, "FAIL\n" makes feed() throw
  *   HANDSHAKE_FAILURE after queueing "ALERT\n". Afterwards bytes pass through both ways;
  *   "BYE\n" from the server is its close_notify; close() sends "BYE\n".
+ * With `answerEverything`, after the handshake every byte received is answered with a byte of
+ * its own and nothing reaches the application: a server that makes the engine reply (TLS 1.3
+ * KeyUpdate with update_requested, TLS 1.2 HelloRequest) and never reads.
  */
 import { TlsError } from '../../src/errors.js';
 import type { TlsEngine } from '../../src/transport/drive.js';
@@ -35,6 +38,7 @@ export class FakeEngine implements TlsEngine {
   private hsBuf = '';
   closed = false;
   fed = 0;
+  constructor(private readonly opts: { answerEverything?: boolean } = {}) {}
 
   feed(data: Uint8Array): void {
     if (this.error) throw this.error;
@@ -55,6 +59,10 @@ export class FakeEngine implements TlsEngine {
       this.hsBuf = '';
       if (rest.length === 0) return;
       data = enc.encode(rest);
+    }
+    if (this.opts.answerEverything) {
+      this.out.push(new Uint8Array(data.length).fill(0x6b));
+      return;
     }
     const text = dec.decode(data);
     const bye = text.indexOf('BYE\n');

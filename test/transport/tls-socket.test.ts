@@ -70,7 +70,15 @@ function open(port: number, timeout?: number) {
   const engine = new FakeEngine();
   const tcp = netConnect({ host: '127.0.0.1', port });
   const sock = new TLSSocket(engine, tcp, { timeout, servername: 'localhost' });
-  return { engine, tcp, sock };
+  // Like node:tls, a failed handshake is also an 'error' on the socket (checked below).
+  const errors: Error[] = [];
+  sock.on('error', (e) => errors.push(e));
+  return { engine, tcp, sock, errors };
+}
+
+/** Resolves once `s` has emitted 'close' (`closed` turns true a tick before the events). */
+function closed(s: { closed: boolean; once(ev: 'close', f: () => void): unknown }): Promise<void> {
+  return new Promise((r) => (s.closed ? setImmediate(r) : void s.once('close', () => r())));
 }
 
 describe('TLSSocket over TCP (fake engine)', () => {
@@ -144,46 +152,77 @@ describe('TLSSocket over TCP (fake engine)', () => {
     expect(await within(srv.done)).toBe('HELLO\nBYE\n');
   });
 
+  it('a failed handshake is an error on the socket, then close, like node:tls (not only a rejection)', async () => {
+    const srv = fakeServer('FAIL\n');
+    const engine = new FakeEngine();
+    const tcp = netConnect({ host: '127.0.0.1', port: await srv.port });
+    // Built directly and used synchronously, as MQTT.js's stream builder and
+    // http.request's createConnection do: nobody looks at `handshake`.
+    const sock = new TLSSocket(engine, tcp);
+    const events: string[] = [];
+    let error: unknown;
+    sock.on('error', (e) => {
+      events.push('error');
+      error = e;
+    });
+    sock.on('close', () => events.push('close'));
+    sock.write('early\n');
+    await within(closed(sock), 5000, "the socket's close");
+    expect(events).toEqual(['error', 'close']);
+    expect(error).toBeInstanceOf(TlsError);
+    expect((error as TlsError).code).toBe('HANDSHAKE_FAILURE');
+    expect(sock.destroyed).toBe(true);
+    expect(await within(srv.done)).toBe('HELLO\nALERT\n');
+  });
+
   it('rejects with the engine error after flushing its alert to the peer', async () => {
     const srv = fakeServer('FAIL\n');
-    const { sock, tcp } = open(await srv.port);
+    const { sock, tcp, errors } = open(await srv.port);
     const err = await within(sock.handshake.then(() => null, (e: unknown) => e));
     expect(err).toBeInstanceOf(TlsError);
     expect((err as TlsError).code).toBe('HANDSHAKE_FAILURE');
     expect(await within(srv.done)).toBe('HELLO\nALERT\n');
     await within(new Promise((r) => (tcp.destroyed ? r(null) : tcp.once('close', r))));
+    await within(closed(sock));
+    expect(errors).toEqual([err]);
   });
 
   it('rejects with TIMEOUT and destroys the socket when the peer stays silent', async () => {
     const srv = fakeServer('');
-    const { sock, tcp } = open(await srv.port, 150);
+    const { sock, tcp, errors } = open(await srv.port, 150);
     const t0 = Date.now();
     const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
     expect(err.code).toBe('TIMEOUT');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect(tcp.destroyed).toBe(true);
+    await within(closed(sock));
+    expect(errors).toEqual([err]);
     await within(srv.done);
   });
 
   it('rejects with CONNECTION_CLOSED when the peer hangs up mid-handshake', async () => {
     const srv = fakeServer('', (s) => s.end());
-    const { sock } = open(await srv.port);
+    const { sock, errors } = open(await srv.port);
     const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
     expect(err.code).toBe('CONNECTION_CLOSED');
+    await within(closed(sock));
+    expect(errors).toEqual([err]);
   });
 
   it('rejects with SOCKET_ERROR when the connection is refused', async () => {
     const port = await serve(() => {});
     await new Promise<void>((r) => servers.pop()!.close(() => r()));
-    const { sock } = open(port);
+    const { sock, errors } = open(port);
     const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
     expect(err.code).toBe('SOCKET_ERROR');
     expect(err.explanation).toMatch(/ECONNREFUSED/);
+    await within(closed(sock));
+    expect(errors).toEqual([err]);
   });
 
   it('destroy() during the handshake rejects the handshake at once (CLOSED) and stops its timer', async () => {
     const srv = fakeServer('');
-    const { sock, tcp } = open(await srv.port, 60_000);
+    const { sock, tcp, errors } = open(await srv.port, 60_000);
     await new Promise((r) => tcp.once('connect', r));
     const settled = sock.handshake.then(() => null, (e: unknown) => e);
     sock.destroy();
@@ -193,6 +232,9 @@ describe('TLSSocket over TCP (fake engine)', () => {
     expect(err.code).toBe('CLOSED');
     expect(tcp.destroyed).toBe(true);
     expect(sock.tlsError).toBe(err);
+    // destroy() without an error: 'close' only, as a node:tls socket.
+    await within(closed(sock));
+    expect(errors).toEqual([]);
   });
 
   it('destroy(err) during the handshake rejects with that cause', async () => {
@@ -219,6 +261,49 @@ describe('TLSSocket over TCP (fake engine)', () => {
     const err = await within(new Promise<Error>((r) => sock.on('error', r)));
     expect((err as TlsError).code).toBe('BAD_RECORD_MAC');
     expect(sock.destroyed).toBe(true);
+  });
+
+  it('stops reading a peer that never reads once our replies fill the transport (bounded memory)', async () => {
+    // The server sends 48 MiB and never reads; the engine answers every byte (as it answers a
+    // KeyUpdate storm). Without the bound our TCP socket's buffer grows with what the server
+    // sends (about 1:1, beyond the kernel's buffers).
+    const total = 48 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 0x2e);
+    let sent = 0;
+    let server: Socket | undefined;
+    const port = await serve((s) => {
+      server = s;
+      s.pause(); // never read
+      s.write('OK\n');
+      const more = (): void => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!s.write(chunk)) {
+            s.once('drain', more);
+            return;
+          }
+        }
+      };
+      more();
+    });
+    const engine = new FakeEngine({ answerEverything: true });
+    const tcp = netConnect({ host: '127.0.0.1', port });
+    const sock = new TLSSocket(engine, tcp);
+    sock.on('error', () => {});
+    sock.resume(); // the application reads: only the write side can hold us back
+    await within(sock.handshake);
+    // Wait until nothing moves any more (or everything was taken in).
+    let last = -1;
+    for (let i = 0; i < 100 && engine.fed !== last && engine.fed < total; i++) {
+      last = engine.fed;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(server).toBeDefined();
+    expect(engine.fed).toBeLessThan(total);
+    expect(tcp.isPaused()).toBe(true);
+    // The transport's buffer stays near its high-water mark plus REPLY_BUDGET plus one chunk read.
+    expect(tcp.writableLength).toBeLessThan(512 * 1024);
+    tcp.destroy();
   });
 
   it('pauses the transport while the reader does not keep up, and resumes', async () => {

@@ -131,4 +131,36 @@ describe('connectStreams adapter (fake engine)', () => {
     expect((await readAll(tls.readable)).length).toBe(50 * 1000);
     await writer;
   });
+
+  it('stops reading a peer that never reads once our replies fill the transport writer', async () => {
+    // The transport's writable never completes a write (the peer does not read); its readable
+    // offers 4000 chunks of 1 KiB, each of which the engine answers (a KeyUpdate storm).
+    let pulled = 0;
+    const chunk = new Uint8Array(1024).fill(0x2e);
+    const readable = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(enc.encode('OK\n'));
+      },
+      pull(c) {
+        if (pulled++ < 4000) c.enqueue(chunk);
+      },
+    });
+    let accepted = 0;
+    const writable = new WritableStream<Uint8Array>(
+      {
+        write(b) {
+          accepted += b.length;
+          if (accepted > 4) return new Promise<void>(() => {}); // the HELLO goes through, then nothing
+        },
+      },
+      { highWaterMark: 4 },
+    );
+    const engine = new FakeEngine({ answerEverything: true });
+    const tls = await attachStreams(engine, { readable, writable });
+    void readAll(tls.readable).catch(() => {});
+    await new Promise((r) => setTimeout(r, 200));
+    // The budget (16 KiB of replies while the writer is full) plus the writer's queue.
+    expect(pulled).toBeLessThan(64);
+    expect(engine.fed).toBeLessThan(64 * 1024);
+  });
 });
