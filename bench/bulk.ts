@@ -12,7 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { ClientConnection } from '../src/connection.js';
-import { connect } from '../src/transport/node.js';
+import { connectAsync as connect } from '../src/transport/node.js';
 import type { ClientOptions } from '../src/types.js';
 import { cpuNowMs, msSince, nowNs } from './util.js';
 

@@ -5,7 +5,7 @@
  * P-256 root given as the trust anchor. No resumption on either side.
  */
 import tls from 'node:tls';
-import { connect } from '../src/transport/node.js';
+import { connectAsync as connect } from '../src/transport/node.js';
 import { cpuMsSince, median, msSince, nowNs } from './util.js';
 
 export interface HandshakeStats {

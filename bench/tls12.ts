@@ -23,7 +23,7 @@ import { createAead } from '../src/crypto/aead.js';
 import { parseRsaPrivateKey, rsaSignPss, rsaVerifyPss } from '../src/crypto/rsa.js';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../src/record/protection12.js';
 import type { RecordProtection } from '../src/record/protection.js';
-import { connect } from '../src/transport/node.js';
+import { connectAsync as connect } from '../src/transport/node.js';
 import { testPki, type ServerCred } from '../test/helpers/certs.js';
 import { cpuNowMs, fmt, mdTable, median, msSince, nowNs } from './util.js';
 

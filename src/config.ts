@@ -96,8 +96,23 @@ function checkAlpnId(p: string): void {
   }
 }
 
+/**
+ * Every option name `ClientOptions` has: a name not here is refused (a misspelt `rejectUnauthorised`
+ * must not pass silently). Adding an option means adding its name here.
+ */
+const OPTION_NAMES = new Set([
+  'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'now',
+  'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
+  'onEvent', 'keyLog', 'random',
+]);
+
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (options === null || typeof options !== 'object') throw badConfig('options: expected an object');
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name) && (options as Record<string, unknown>)[name] !== undefined) {
+      throw badConfig(unknownEntry('options', 'option', name, [...OPTION_NAMES]));
+    }
+  }
   const min = checkVersion(options.minVersion, 'minVersion') ?? '1.2';
   const max = checkVersion(options.maxVersion, 'maxVersion') ?? '1.3';
   if (min > max) throw badConfig(`minVersion ${min} is above maxVersion ${max}`);

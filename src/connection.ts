@@ -15,7 +15,7 @@ import { AlertDescription, alertName, asTlsError, TlsError } from './errors.js';
 import { HandshakeJoiner } from './handshake/codec/handshake.js';
 import { handshakeTypeName } from './handshake/codec/types.js';
 import { startClientHandshake } from './handshake/client-hello.js';
-import type { HandshakeContext, HandshakeMessage, HandshakeState, StoredTicket } from './handshake/state.js';
+import type { HandshakeContext, HandshakeMessage, HandshakeState, SessionBindings, StoredTicket } from './handshake/state.js';
 import { formatKeyLogLine } from './handshake/keylog.js';
 import { ContentType, contentTypeName } from './record/content-type.js';
 import type { RecordProtection } from './record/protection.js';
@@ -27,6 +27,10 @@ import { concat } from './wire/bytes.js';
 const MAX_NOISE_IN_A_ROW = 32;
 /** Tickets kept for resumption (the most recent ones). */
 const MAX_TICKETS = 8;
+/** Longest exporter output: HKDF's bound for SHA-256, 255 × 32 (RFC 5869 §2.3), for both versions. */
+const MAX_EXPORT_LENGTH = 255 * 32;
+/** RFC 5705 §4 / RFC 5246: labels the TLS 1.2 PRF already uses, refused as exporter labels. */
+const RESERVED_EXPORTER_LABELS = new Set(['client finished', 'server finished', 'master secret', 'extended master secret', 'key expansion']);
 
 export type ConnectionStatus = 'handshaking' | 'connected' | 'closed' | 'failed';
 
@@ -53,6 +57,7 @@ export class ClientConnection {
   private current: { message: HandshakeMessage; reported: boolean } | undefined;
   /** Session tickets received (most recent last), for resumption. */
   readonly tickets: StoredTicket[] = [];
+  private bindings: SessionBindings | undefined;
 
   constructor(options: ClientOptions) {
     try {
@@ -145,6 +150,37 @@ export class ClientConnection {
     } catch (e) {
       throw this.fail(e);
     }
+  }
+
+  /**
+   * Keying material exporter (RFC 5705 §4 for TLS 1.2, RFC 8446 §7.5 for TLS 1.3), available
+   * once the handshake is complete. `context` undefined means no context (in TLS 1.3 the same
+   * as an empty one). Throws BAD_CONFIG before the handshake, for a reserved label or a length
+   * outside 1..8160.
+   */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    const b = this.bindings;
+    if (b === undefined) throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: the handshake is not complete');
+    if (typeof label !== 'string' || label.length === 0) throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: label must be a non-empty string');
+    if (this.version === '1.2' && RESERVED_EXPORTER_LABELS.has(label)) {
+      throw new TlsError('BAD_CONFIG', `exportKeyingMaterial: "${label}" is a label of the TLS 1.2 key derivation itself (RFC 5705 §4)`);
+    }
+    if (!Number.isInteger(length) || length < 1 || length > MAX_EXPORT_LENGTH) {
+      throw new TlsError('BAD_CONFIG', `exportKeyingMaterial: length must be an integer in 1..${MAX_EXPORT_LENGTH}`);
+    }
+    if (context !== undefined && (!(context instanceof Uint8Array) || context.length > 0xffff)) {
+      throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: context must be a Uint8Array of at most 65535 bytes');
+    }
+    return b.exportKeyingMaterial(label, context, length);
+  }
+
+  /** Our Finished verify_data once the handshake is complete (RFC 5929 channel bindings). */
+  get finished(): Uint8Array | undefined {
+    return this.bindings?.clientFinished.slice();
+  }
+  /** The server's Finished verify_data once the handshake is complete. */
+  get peerFinished(): Uint8Array | undefined {
+    return this.bindings?.serverFinished.slice();
   }
 
   /** Application data received, or null when none is buffered. */
@@ -483,6 +519,9 @@ export class ClientConnection {
       },
       sendWarningAlert(description: number) {
         self.sendAlert(1, description);
+      },
+      setBindings(b: SessionBindings) {
+        self.bindings = b;
       },
       storeTicket(t: StoredTicket) {
         self.tickets.push(t);

@@ -127,7 +127,7 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
     }
     return code;
   };
-  const { connect } = await import('../transport/node.js');
+  const { connectAsync: connect } = await import('../transport/node.js');
   let socket;
   try {
     socket = await connect({ ...options, host: args.host, port: args.port });

@@ -118,7 +118,7 @@ export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
     if (args.debug !== 'none') say(`The --debug ${args.debug} trace lines are on stderr, interleaved in time.`);
 
     const narrator = new Narrator(say);
-    const { connect } = await import('../transport/node.js');
+    const { connectAsync: connect } = await import('../transport/node.js');
     let socket;
     try {
       socket = await connect({

@@ -31,6 +31,18 @@ export interface StoredTicket {
   serverName: string | undefined;
 }
 
+/**
+ * What a completed handshake leaves for the application's channel bindings: the Finished
+ * verify_data of each side (RFC 5929 tls-unique is the first Finished of a TLS 1.2 handshake)
+ * and the keying material exporter (RFC 5705 / RFC 8446 §7.5), which keeps its secret in a
+ * closure, never in a field.
+ */
+export interface SessionBindings {
+  clientFinished: Uint8Array;
+  serverFinished: Uint8Array;
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
+}
+
 export interface HandshakeContext {
   readonly config: ResolvedConfig;
   /** Send one handshake message (raw = header + body) under the current write protection. */
@@ -55,6 +67,8 @@ export interface HandshakeContext {
   /** Send a warning alert (TLS 1.2: no_renegotiation in answer to a HelloRequest, RFC 5746 §4.5). */
   sendWarningAlert(description: number): void;
   storeTicket(t: StoredTicket): void;
+  /** The Finished values and exporter of the completed handshake (call before `complete`). */
+  setBindings(b: SessionBindings): void;
   /** The clock for certificate validity. */
   readonly now: () => Date;
 }

@@ -36,6 +36,11 @@ export interface TlsEngine {
   readonly peerClosed: boolean;
   readonly error: TlsError | undefined;
   readonly info: HandshakeInfo | undefined;
+  /** RFC 5705 / RFC 8446 §7.5 (ClientConnection has it; test doubles may not). */
+  exportKeyingMaterial?(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
+  /** Our and the peer's Finished verify_data (RFC 5929). */
+  readonly finished?: Uint8Array | undefined;
+  readonly peerFinished?: Uint8Array | undefined;
 }
 
 /** What the driver asks of an adapter. */
@@ -55,6 +60,21 @@ export interface TransportSink {
   endTransport(thenDestroy: boolean): void;
   /** Tear the transport down now (timeouts). */
   destroyTransport(): void;
+  /**
+   * The handshake is complete, before any application data is delivered (node:tls emits
+   * 'secureConnect' here). Optional.
+   */
+  secured?(info: HandshakeInfo): void;
+}
+
+export interface DriverOptions {
+  /** Abort the handshake after this many ms (TlsError 'TIMEOUT'). */
+  timeout?: number;
+  /**
+   * A last check of the completed handshake (node:tls's checkServerIdentity): a TlsError fails
+   * the handshake with it, as if the engine had.
+   */
+  accept?: (info: HandshakeInfo) => TlsError | undefined;
 }
 
 /**
@@ -85,9 +105,12 @@ export class ConnectionDriver {
   /** Reply bytes queued since the transport filled up. */
   private repliesWhileFull = 0;
 
-  constructor(engine: TlsEngine, sink: TransportSink, options: { timeout?: number } = {}) {
+  private readonly accept: DriverOptions['accept'];
+
+  constructor(engine: TlsEngine, sink: TransportSink, options: DriverOptions = {}) {
     this.engine = engine;
     this.sink = sink;
+    this.accept = options.accept;
     this.handshake = new Promise<HandshakeInfo>((resolve, reject) => {
       this.resolveHandshake = resolve;
       this.rejectHandshake = reject;
@@ -154,14 +177,22 @@ export class ConnectionDriver {
   /** Hand decrypted data to the application; notice the handshake's end and close_notify. */
   progress(): boolean {
     if (this._state === 'handshaking' && this.engine.handshakeComplete) {
-      this._state = 'open';
       this.clearTimer();
       const info = this.engine.info;
       if (info === undefined) {
         this.abort(new TlsError('INTERNAL', 'handshake complete but no handshake info'), false);
         return true;
       }
+      const refused = this.accept?.(info);
+      if (refused !== undefined) {
+        this.abort(refused, false);
+        return true;
+      }
+      this._state = 'open';
       this.resolveHandshake(info);
+      this.sink.secured?.(info);
+      // A 'secureConnect' listener may have destroyed the socket.
+      if ((this._state as DriverState) === 'closed') return true;
     }
     let more = true;
     if (this._state === 'open' || this._state === 'closing') {

@@ -1,10 +1,15 @@
 /**
  * `TLSSocket`: a `stream.Duplex` of plaintext over any Duplex of TLS bytes (a `net.Socket`, a
  * WebSocket bridge, an in-memory pair). It plugs into libraries that expect a socket (MQTT.js,
- * pg, ws, undici's `connect` option) and mirrors the parts of node:tls's TLSSocket they read:
- * `encrypted`, `alpnProtocol`, `authorized`, `authorizationError`, `getProtocol()`,
- * `getCipher()`, and the net.Socket pass-throughs (`setNoDelay`, `setKeepAlive`, `setTimeout`,
- * `ref`, `unref`, addresses).
+ * pg, ws, undici's `connect` option) and mirrors node:tls's TLSSocket: `encrypted`,
+ * `alpnProtocol`, `authorized`, `authorizationError`, `getProtocol()`, `getCipher()`,
+ * `getPeerCertificate(detailed)`, `getPeerX509Certificate()`, `exportKeyingMaterial()`,
+ * `getFinished()`/`getPeerFinished()`, `isSessionReused()`, the 'secureConnect' and 'keylog'
+ * events, and the net.Socket pass-throughs (`setNoDelay`, `setKeepAlive`, `setTimeout`, `ref`,
+ * `unref`, addresses).
+ *
+ * STARTTLS: the transport may already have carried plaintext and be paused with bytes
+ * buffered (a Postgres SSLRequest, SMTP's STARTTLS): the socket takes it over and resumes it.
  *
  * The protocol work is the engine's (src/connection.ts); the shared rules of the pump are in
  * drive.ts. This file only maps them onto Node streams, honouring backpressure both ways:
@@ -16,10 +21,19 @@
  * socket with the TlsError ('error', then 'close'), so a library holding the socket (MQTT.js's
  * stream builder, `http.request`'s `createConnection`) hears of it.
  */
+import type { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
-import type { TlsError } from '../errors.js';
+import { TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
 import { ConnectionDriver, type TlsEngine, type TransportSink } from './drive.js';
+import {
+  authorizationErrorCode,
+  cipherView,
+  peerCertificate,
+  peerX509,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+} from './peer-certificate.js';
 
 /** The optional net.Socket methods that TLSSocket passes through when the transport has them. */
 interface SocketLike extends Duplex {
@@ -40,6 +54,15 @@ export interface TLSSocketOptions {
   timeout?: number;
   /** The name the certificate was checked against (node:tls's `servername`). */
   servername?: string;
+  /**
+   * node:tls's checkServerIdentity: called with the name and the peer certificate once the
+   * chain has verified (give the engine `ignore: ['NAME_MISMATCH']` so the name is its call).
+   * An Error it returns fails the handshake (CERT_VERIFY_FAILED, the Error as cause) unless
+   * `rejectUnauthorized` is false, which only sets `authorized` false.
+   */
+  checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /** Default true. */
+  rejectUnauthorized?: boolean;
 }
 
 export class TLSSocket extends Duplex {
@@ -59,18 +82,22 @@ export class TLSSocket extends Duplex {
   /** The transport is flushing a last alert or close_notify and will be destroyed after. */
   private flushingThenDestroy = false;
   private pendingWrite: ((err?: Error | null) => void) | null = null;
+  /** What checkServerIdentity returned, when rejectUnauthorized let the connection go on. */
+  private identityError: Error | undefined;
 
   constructor(engine: TlsEngine, transport: Duplex, options: TLSSocketOptions = {}) {
     super({ allowHalfOpen: false });
     this.connection = engine;
     this.transport = transport;
     this.servername = options.servername;
-    this.driver = new ConnectionDriver(engine, this.makeSink(), { timeout: options.timeout });
+    const check = options.checkServerIdentity;
+    this.driver = new ConnectionDriver(engine, this.makeSink(), {
+      timeout: options.timeout,
+      accept: check === undefined ? undefined : (info) => this.checkIdentity(info, check, options.rejectUnauthorized ?? true),
+    });
     this.handshake = this.driver.handshake;
     this.handshake.then(
-      () => {
-        this.emit('secureConnect');
-      },
+      () => {},
       (err: TlsError) => {
         // node:tls: 'error' with the cause, then 'close'. A destroy() of ours already happened.
         if (!this.destroyed) this.destroy(err);
@@ -83,7 +110,42 @@ export class TLSSocket extends Duplex {
     transport.on('error', this.onTransportError);
     transport.on('drain', this.onTransportDrain);
     transport.on('timeout', this.onTransportTimeout);
+    // STARTTLS: a transport paused after its plaintext part would never deliver the
+    // ServerHello (a 'data' listener does not resume an explicitly paused stream); what it
+    // already buffered comes first.
+    if (transport.isPaused()) transport.resume();
     this.driver.start();
+  }
+
+  /** node:tls's checkServerIdentity step (see TLSSocketOptions). */
+  private checkIdentity(
+    info: HandshakeInfo,
+    check: NonNullable<TLSSocketOptions['checkServerIdentity']>,
+    reject: boolean,
+  ): TlsError | undefined {
+    if (info.verify.status !== 'ok') return undefined;
+    const name = this.servername ?? info.serverName ?? '';
+    let err: unknown;
+    try {
+      err = check(name, peerCertificate(info, true) as PeerCertificate);
+    } catch (e) {
+      err = e;
+    }
+    if (err === undefined || err === null) return undefined;
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.identityError = e;
+    if (!reject) return undefined;
+    const code = (e as { code?: unknown }).code;
+    return new TlsError('CERT_VERIFY_FAILED', `checkServerIdentity refused the certificate for ${name}: ${e.message}`, {
+      alert: 'bad_certificate',
+      cause: e,
+      ...(typeof code === 'string' ? { detail: { code } } : {}),
+    });
+  }
+
+  /** Called by the engine's keyLog (connect() wires it): node:tls's 'keylog' event, a line with its newline. */
+  keylogLine(line: string): void {
+    if (this.listenerCount('keylog') > 0) this.emit('keylog', Buffer.from(`${line}\n`, 'latin1'));
   }
 
   /** HandshakeInfo once the handshake is complete. */
@@ -98,15 +160,22 @@ export class TLSSocket extends Duplex {
 
   /** True when the peer's certificate chain verified (verify 'required', or 'optional' without failures). */
   get authorized(): boolean {
-    return this.info?.verify.status === 'ok';
+    return this.info?.verify.status === 'ok' && this.identityError === undefined;
   }
 
-  /** Why the certificate did not verify (comma-separated flags), as node:tls's string code. */
+  /**
+   * Why the certificate did not verify, in node:tls's codes (CERT_HAS_EXPIRED,
+   * ERR_TLS_CERT_ALTNAME_INVALID, UNABLE_TO_VERIFY_LEAF_SIGNATURE...); puretls' flags are in
+   * `info.verify.flags`. With `verify: 'none'`: VERIFY_SKIPPED.
+   */
   get authorizationError(): string | undefined {
-    const v = this.info?.verify;
-    if (v === undefined || v.status === 'ok') return undefined;
-    if (v.status === 'skipped') return 'VERIFY_SKIPPED';
-    return v.flags.join(',') || 'CERT_VERIFY_FAILED';
+    const id = this.identityError;
+    if (id !== undefined) {
+      const code = (id as { code?: unknown }).code;
+      return typeof code === 'string' ? code : id.message;
+    }
+    const info = this.info;
+    return info === undefined ? undefined : authorizationErrorCode(info);
   }
 
   /** 'TLSv1.3' / 'TLSv1.2', or null before the handshake (node:tls's getProtocol()). */
@@ -114,11 +183,57 @@ export class TLSSocket extends Duplex {
     return this.info?.protocol ?? null;
   }
 
-  /** node:tls's getCipher() shape; puretls reports IANA names in both fields. */
+  /** node:tls's getCipher(): `{ name: OpenSSL's name, standardName: IANA's, version: the suite's lowest protocol }`. */
   getCipher(): { name: string; standardName: string; version: string } | undefined {
     const info = this.info;
-    if (info === undefined) return undefined;
-    return { name: info.cipher, standardName: info.cipher, version: info.protocol };
+    return info === undefined ? undefined : cipherView(info);
+  }
+
+  /**
+   * node:tls's getPeerCertificate(): the leaf as node prints it (subject, issuer,
+   * subjectaltname, valid_from, valid_to, fingerprint256, serialNumber, raw...); `detailed`
+   * adds `issuerCertificate` along the verified path. `{}` without a certificate, null before
+   * the handshake or once destroyed.
+   */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never> | null;
+  getPeerCertificate(detailed?: boolean): PeerCertificate | Record<string, never> | null;
+  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> | null {
+    const info = this.info;
+    if (info === undefined || this.destroyed) return null;
+    return peerCertificate(info, detailed);
+  }
+
+  /** node:tls's getPeerX509Certificate(): node's X509Certificate of the leaf. */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const info = this.info;
+    return info === undefined ? undefined : peerX509(info);
+  }
+
+  /**
+   * node:tls's exportKeyingMaterial(length, label, context): RFC 5705 (TLS 1.2) / RFC 8446 §7.5
+   * (TLS 1.3). Throws a TlsError (BAD_CONFIG) before the handshake or for a bad argument.
+   */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
+    const exporter = this.connection.exportKeyingMaterial;
+    if (exporter === undefined) throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: this engine has no exporter');
+    const out = exporter.call(this.connection, label, context, length);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  /** Our Finished message's verify_data (node:tls's getFinished(); tls-unique in TLS 1.2, RFC 5929). */
+  getFinished(): Buffer | undefined {
+    const f = this.connection.finished;
+    return f === undefined ? undefined : Buffer.from(f);
+  }
+  /** The server's Finished verify_data (node:tls's getPeerFinished()). */
+  getPeerFinished(): Buffer | undefined {
+    const f = this.connection.peerFinished;
+    return f === undefined ? undefined : Buffer.from(f);
+  }
+
+  /** Whether the session was resumed (node:tls's isSessionReused()). */
+  isSessionReused(): boolean {
+    return this.info?.resumed ?? false;
   }
 
   /** The error that ended the connection, if any. */
@@ -282,6 +397,9 @@ export class TLSSocket extends Duplex {
       },
       deliverEnd: () => {
         this.push(null);
+      },
+      secured: () => {
+        this.emit('secureConnect');
       },
       fail: (error) => {
         this.destroy(error);

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import type { ClientOptions, TraceEvent } from '../../src/types.js';
 import { testPki, type LeafKind, type TestPki } from '../helpers/certs.js';
 import { programMissing, skipFor } from '../helpers/env.js';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type tls from 'node:tls';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { TlsError } from '../../src/errors.js';
 import type { ClientOptions, TraceEvent } from '../../src/types.js';
 import { testPki, type TestPki } from '../helpers/certs.js';

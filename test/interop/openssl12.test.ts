@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { TlsError } from '../../src/errors.js';
 import type { ClientOptions, TraceEvent } from '../../src/types.js';
 import { opensslCredArgs, testPki, type LeafKind, type ServerCred, type TestPki } from '../helpers/certs.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { TlsError } from '../../src/errors.js';
 import type { ClientOptions, TraceEvent } from '../../src/types.js';
 import { EXPECTED_SCHEME, LEAF_KINDS, opensslCredArgs, testPki, type ServerCred, type TestPki } from '../helpers/certs.js';

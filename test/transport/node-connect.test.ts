@@ -9,7 +9,7 @@ import { connect as netConnect } from 'node:net';
 import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.js';
-import { connect, TLSSocket } from '../../src/transport/node.js';
+import { connectAsync as connect, TLSSocket } from '../../src/transport/node.js';
 import { connectStreams } from '../../src/transport/web.js';
 import { closeAll, otherPki, pki, tcpServer, tlsServer, within } from './local-server.js';
 

@@ -12,7 +12,7 @@ import type { HandshakeInfo } from '../../types.js';
 import { HandshakeType } from '../codec/types.js';
 import { decodeFinished } from '../messages/finished.js';
 import { decodeNewSessionTicket12 } from '../messages/new-session-ticket.js';
-import { finished12 } from '../prf12.js';
+import { finished12, exportKeyingMaterial12 } from '../prf12.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { verifyFinished, verifyReport } from '../verify.js';
 import { acceptMessage12, ignoredHelloRequest, State12, type Authenticated12, type KeyExchange12 } from './common.js';
@@ -23,6 +23,8 @@ export interface Keyed12 extends Authenticated12 {
   kx: KeyExchange12;
   masterSecret: Uint8Array;
   serverProtection: RecordProtection;
+  /** Our Finished verify_data (RFC 5929 tls-unique for a full handshake). */
+  clientFinished: Uint8Array;
   /**
    * RFC 5077 §3.3: the NewSessionTicket received before the server's CCS. It is only kept
    * (storeTicket) once the server's Finished has verified: until then nothing authenticates it.
@@ -102,6 +104,14 @@ export class ExpectServerFinished extends State12 {
       ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
     };
     const next = new ExpectTraffic12();
+    const { clientRandom, serverRandom } = this.hs;
+    ctx.setBindings({
+      clientFinished: this.hs.clientFinished,
+      serverFinished: received.slice(),
+      // RFC 5705 §4.
+      exportKeyingMaterial: (label, context, length) =>
+        exportKeyingMaterial12(suite.hash, masterSecret, label, clientRandom, serverRandom, context, length),
+    });
     ctx.complete(info);
     return next;
   }

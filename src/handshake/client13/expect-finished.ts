@@ -13,6 +13,7 @@ import { expectMessage, type HandshakeContext, type HandshakeMessage, type Hands
 import { verifyFinished, verifyReport, type ChainVerified, type SignatureVerified } from '../verify.js';
 import type { Handshake13 } from './expect-server-params.js';
 import { ExpectTraffic } from './expect-traffic.js';
+import { exportKeyingMaterial13 } from '../key-schedule13.js';
 
 export class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
@@ -71,6 +72,13 @@ export class ExpectFinished implements HandshakeState {
       resumptionHash: transcript.current(),
       masterSecret: app.master,
       clientRandom: this.hs.clientRandom,
+    });
+    const exporter = app.exporter;
+    ctx.setBindings({
+      clientFinished: verifyData,
+      serverFinished: received.slice(),
+      // RFC 8446 §7.5: no distinction between an absent and an empty context.
+      exportKeyingMaterial: (label, context, length) => exportKeyingMaterial13(suite.hash, exporter, label, context ?? new Uint8Array(0), length),
     });
     ctx.complete(info);
     return next;
