@@ -100,3 +100,6 @@ function normalizeArgs(args: unknown[]): [NodeConnectOptions, (() => void) | und
   }
   return [args[0] as NodeConnectOptions, cb];
 }
+
+export { pgSslRequest, smtpStartTls } from './starttls.js';
+export { createConnection, type RequestConnectOptions, type TlsOptionsForLibrary } from './create-connection.js';

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import tls, { type ConnectionOptions, type TLSSocket as NodeTlsSocket } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.js';
-import { connect, connectAsync, TLSSocket } from '../../src/transport/node.js';
+import { connect, connectAsync, TLSSocket, type NodeConnectOptions } from '../../src/transport/node.js';
 import { closeAll, otherPki, pki, tlsServer, within } from './local-server.js';
 
 afterAll(closeAll);
@@ -35,7 +35,7 @@ async function parityServer(maxVersion: 'TLSv1.2' | 'TLSv1.3') {
     (s) => {
       const view: ServerView = {
         ekm: s.exportKeyingMaterial(32, LABEL, CONTEXT).toString('hex'),
-        ekmNoContext: s.exportKeyingMaterial(20, LABEL).toString('hex'),
+        ekmNoContext: s.exportKeyingMaterial(20, LABEL, undefined as unknown as Buffer).toString('hex'), // no context at all
         finished: s.getFinished()?.toString('hex') ?? '',
         peerFinished: s.getPeerFinished()?.toString('hex') ?? '',
       };
@@ -86,7 +86,7 @@ describe.each(['TLSv1.3', 'TLSv1.2'] as const)('connect() vs node:tls, %s, same 
     const ourLines: string[] = [];
     let ours!: TLSSocket;
     const ready = secure((cb) => {
-      ours = connect(options as Parameters<typeof connect>[0], cb);
+      ours = connect(options as NodeConnectOptions, cb);
       ours.on('keylog', (l: Buffer) => ourLines.push(l.toString()));
       return ours;
     });
@@ -111,7 +111,7 @@ describe.each(['TLSv1.3', 'TLSv1.2'] as const)('connect() vs node:tls, %s, same 
     for (const f of ['subject', 'issuer', 'subjectaltname', 'valid_from', 'valid_to', 'fingerprint256', 'serialNumber', 'raw']) {
       expect(ourCert[f], f).toBeDefined();
     }
-    const ourDetailed = ours.getPeerCertificate(true);
+    const ourDetailed = ours.getPeerCertificate(true)!;
     const nodeDetailed = node.getPeerCertificate(true);
     expect(certFields(ourDetailed.issuerCertificate as unknown as Record<string, unknown>)).toEqual(
       certFields(nodeDetailed.issuerCertificate as unknown as Record<string, unknown>),
@@ -159,7 +159,7 @@ describe('connect(): node:tls options and behaviour', () => {
     ];
     for (const [what, options] of cases) {
       const node = await within(secure((cb) => tls.connect(options, cb)));
-      const ours = await within(secure((cb) => connect(options as Parameters<typeof connect>[0], cb)));
+      const ours = await within(secure((cb) => connect(options as NodeConnectOptions, cb)));
       expect(ours.authorized, what).toBe(false);
       expect(ours.authorized, what).toBe(node.authorized);
       expect(ours.authorizationError, what).toBe(String(node.authorizationError));
@@ -234,7 +234,7 @@ describe('connect(): node:tls options and behaviour', () => {
     s.destroy();
     const bad = (o: object) => {
       try {
-        connect({ host: '127.0.0.1', port, ...o } as Parameters<typeof connect>[0]);
+        connect({ host: '127.0.0.1', port, ...o } as unknown as NodeConnectOptions);
         return undefined;
       } catch (e) {
         return (e as TlsError).code;
