@@ -23,4 +23,4 @@ export type {
 } from './types.js';
 export { loadIdentity, type IdentityOptions } from './identity/load.js';
 export { ClientIdentity, type ClientSigner, type SignRequest } from './identity/identity.js';
-export { connectStreams, type ByteStreamPair, type TlsStreams } from './transport/web.js';
+export { connectStreams, type ByteStreamPair, type ByteChunk, type TlsStreams } from './transport/web.js';

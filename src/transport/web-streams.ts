@@ -11,17 +11,29 @@ import { TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
 import { ConnectionDriver, type TlsEngine, type TransportSink } from './drive.js';
 
+/** Bytes as the runtimes hand them out: Uint8Array (Deno, Bun, workerd), ArrayBuffer (WebSocketStream), any view. */
+export type ByteChunk = Uint8Array | ArrayBuffer | ArrayBufferView;
+
 /** A byte stream in the Web Streams shape (a WebSocket bridge, a Deno/Bun/workerd socket). */
 export interface ByteStreamPair {
-  readable: ReadableStream<Uint8Array>;
+  readable: ReadableStream<ByteChunk>;
   writable: WritableStream<Uint8Array>;
+}
+
+/** A chunk as a Uint8Array over the same memory; anything but bytes is a BAD_CONFIG TlsError. */
+export function toBytes(chunk: unknown, where: string): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const what = chunk === null ? 'null' : typeof chunk === 'object' ? (chunk.constructor?.name ?? 'an object') : typeof chunk;
+  throw new TlsError('BAD_CONFIG', `${where}: expected bytes (Uint8Array, ArrayBuffer or another ArrayBufferView), got ${what}`);
 }
 
 export interface TlsStreams {
   /** Application data from the peer; ends at its close_notify (or the transport's end). */
   readable: ReadableStream<Uint8Array>;
-  /** Application data to the peer; closing it sends close_notify. */
-  writable: WritableStream<Uint8Array>;
+  /** Application data to the peer (any byte chunk); closing it sends close_notify. */
+  writable: WritableStream<ByteChunk>;
   info: HandshakeInfo;
   /** The sans-IO connection underneath (a `ClientConnection`). */
   connection: TlsEngine;
@@ -36,7 +48,7 @@ export async function attachStreams(
 ): Promise<TlsStreams> {
   // Only TlsErrors leave the API: a stream that is locked (or not a stream) is a usage error,
   // and a reader already taken is given back.
-  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  let reader: ReadableStreamDefaultReader<ByteChunk>;
   let writer: WritableStreamDefaultWriter<Uint8Array>;
   try {
     reader = stream.readable.getReader();
@@ -119,9 +131,9 @@ export async function attachStreams(
     },
   });
 
-  const writable = new WritableStream<Uint8Array>({
+  const writable = new WritableStream<ByteChunk>({
     async write(chunk) {
-      if (!driver.write(chunk)) {
+      if (!driver.write(toBytes(chunk, 'write'))) {
         await writer.ready;
         driver.drained();
       }
@@ -144,7 +156,7 @@ export async function attachStreams(
           return;
         }
         if (driver.state === 'closed') return;
-        if (driver.receive(value)) continue;
+        if (driver.receive(toBytes(value, 'the transport readable'))) continue;
         // Our replies filled the transport: wait until it takes more (drive.ts, REPLY_BUDGET).
         while (driver.readBlocked && (driver.state as string) !== 'closed') {
           await writer.ready;

@@ -11,7 +11,7 @@ import { ClientConnection } from '../connection.js';
 import type { ClientOptions } from '../types.js';
 import { attachStreams, type ByteStreamPair, type TlsStreams } from './web-streams.js';
 
-export type { ByteStreamPair, TlsStreams } from './web-streams.js';
+export type { ByteStreamPair, ByteChunk, TlsStreams } from './web-streams.js';
 
 /** Run the handshake over `stream`; resolve with the plaintext streams once it is complete. */
 export function connectStreams(stream: ByteStreamPair, options: ClientOptions): Promise<TlsStreams> {

@@ -163,4 +163,42 @@ describe('connectStreams adapter (fake engine)', () => {
     expect(pulled).toBeLessThan(64);
     expect(engine.fed).toBeLessThan(64 * 1024);
   });
+
+  it('takes ArrayBuffer and any ArrayBufferView from the transport and the application (WebSocketStream yields ArrayBuffers)', async () => {
+    const sent: Uint8Array[] = [];
+    const parts: unknown[] = [
+      enc.encode('OK\n').buffer, // ArrayBuffer
+      new DataView(enc.encode('xxdata-1;').buffer, 2), // a DataView with an offset
+      new Uint16Array(enc.encode('ab').buffer), // another typed array
+      Buffer.from('BYE\n'),
+    ];
+    const readable = new ReadableStream<unknown>({
+      pull(c) {
+        const next = parts.shift();
+        if (next === undefined) c.close();
+        else c.enqueue(next);
+      },
+    });
+    const writable = new WritableStream<Uint8Array>({ write: (b) => void sent.push(b) });
+    const engine = new FakeEngine();
+    const tls = await attachStreams(engine, { readable: readable as ReadableStream<Uint8Array>, writable });
+    const w = tls.writable.getWriter();
+    await w.write(enc.encode('u8;').buffer);
+    await w.write(new DataView(enc.encode('view').buffer));
+    expect(await readAll(tls.readable)).toBe('data-1;ab');
+    expect(sent.map((b) => dec.decode(b)).join('')).toBe('HELLO\nu8;view');
+  });
+
+  it('a transport yielding something that is not bytes fails with a BAD_CONFIG TlsError', async () => {
+    const readable = new ReadableStream<unknown>({
+      start(c) {
+        c.enqueue('OK\n');
+      },
+    });
+    const writable = new WritableStream<Uint8Array>();
+    const err = (await attachStreams(new FakeEngine(), { readable: readable as ReadableStream<Uint8Array>, writable }).catch((e: unknown) => e)) as TlsError;
+    expect(err).toBeInstanceOf(TlsError);
+    expect(err.code).toBe('BAD_CONFIG');
+    expect(err.message).toMatch(/expected bytes .* got string/);
+  });
 });
