@@ -8,7 +8,7 @@
  */
 import { ClientConnection } from '../src/connection.js';
 import type { ClientOptions } from '../src/types.js';
-import { connect } from '../src/transport/node.js';
+import { connectAsync as connect } from '../src/transport/node.js';
 import { node26Missing, NODE26 } from '../test/helpers/node26.js';
 import { fmt, mdTable, median, startBenchServer, timeLoop } from './util.js';
 import { cpuMsSince } from './util.js';

@@ -14,7 +14,7 @@ import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellma
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../src/connection.js';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { ExtensionType } from '../../src/handshake/codec/types.js';
 import { decodeKeyShareClientHello, decodeKeyShareServerHello } from '../../src/handshake/extensions/index.js';
 import { decodeClientHello, decodeServerHello } from '../../src/handshake/messages/hello.js';
