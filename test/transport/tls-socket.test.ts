@@ -189,8 +189,9 @@ describe('TLSSocket over TCP (fake engine)', () => {
 
   it('rejects with TIMEOUT and destroys the socket when the peer stays silent', async () => {
     const srv = fakeServer('');
-    const { sock, tcp, errors } = open(await srv.port, 150);
-    const t0 = Date.now();
+    const port = await srv.port;
+    const t0 = Date.now(); // before open(): the timer starts inside it
+    const { sock, tcp, errors } = open(port, 150);
     const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
     expect(err.code).toBe('TIMEOUT');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
