@@ -55,7 +55,7 @@ class Budget {
 
 async function attempt(what: string, options: ClientOptions & { host: string; port: number }, ms: number): Promise<Attempt> {
   const events: TraceEvent[] = [];
-  const { connect } = await import('../transport/node.js');
+  const { connectAsync: connect } = await import('../transport/node.js');
   let error: TlsError | undefined;
   let info: HandshakeInfo | undefined;
   try {

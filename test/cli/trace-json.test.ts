@@ -12,7 +12,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JsonTracer, type JsonTraceEvent } from '../../src/diagnose/json-trace.js';
 import type { Field } from '../../src/diagnose/dissect.js';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { PROJECT_ROOT } from '../helpers/env.js';
 import { closeAll, otherPki, pki, tlsServer, within } from '../transport/local-server.js';
 import { runCli } from './io.js';
