@@ -44,6 +44,7 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'connect'; args: ConnectArgs }
   | { kind: 'doctor'; args: ConnectArgs }
+  | { kind: 'trace'; input: string; html: string }
   | { kind: 'demo'; args: DemoArgs };
 
 export type DemoScenario = 'tls13' | 'tls12' | 'hrr' | 'bad-cert';
@@ -52,6 +53,8 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = ['tls13', 'tls12', 'hrr',
 export interface DemoArgs {
   debug: DebugLevel;
   scenario: DemoScenario;
+  /** --html FILE: also write the handshake as one self-contained page. */
+  html: string | undefined;
 }
 
 const badConfig = (msg: string): TlsError => new TlsError('BAD_CONFIG', msg);
@@ -89,8 +92,9 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first === 'connect') return { kind: 'connect', args: parseConnect(rest) };
   if (first === 'doctor') return { kind: 'doctor', args: parseConnect(rest, 'doctor') };
   if (first === 'demo') return { kind: 'demo', args: parseDemo(rest) };
+  if (first === 'trace') return parseTrace(rest);
   if (first.startsWith('-')) throw badConfig(`unknown option ${first} (see puretls --help)`);
-  throw badConfig(`unknown command "${first}" (commands: connect, doctor, demo, help)`);
+  throw badConfig(`unknown command "${first}" (commands: connect, doctor, demo, trace, help)`);
 }
 
 /** Split `--name=value` / `--name value` pairs; checks names against the allowed sets. */
@@ -233,12 +237,25 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
   return { host, port, ...a };
 }
 
+/** `trace TRACE.jsonl --html OUT.html`: a saved `--trace json` as a page. */
+function parseTrace(argv: readonly string[]): Command {
+  const inputs: string[] = [];
+  let html: string | undefined;
+  for (const [, v] of options(argv, new Set(['--html']), new Set(), (p) => inputs.push(p))) html = v;
+  if (inputs.length !== 1) throw badConfig('trace needs one JSON trace file (made with connect --trace json --trace-file FILE)');
+  if (!html) throw badConfig('trace needs --html FILE');
+  return { kind: 'trace', input: inputs[0]!, html };
+}
+
 function parseDemo(argv: readonly string[]): DemoArgs {
-  const a: DemoArgs = { debug: 'none', scenario: 'tls13' };
+  const a: DemoArgs = { debug: 'none', scenario: 'tls13', html: undefined };
   const extra: string[] = [];
-  for (const [name, v] of options(argv, new Set(['--debug', '--scenario']), new Set(), (p) => extra.push(p))) {
+  for (const [name, v] of options(argv, new Set(['--debug', '--scenario', '--html']), new Set(), (p) => extra.push(p))) {
     if (name === '--debug') a.debug = oneOf(name, v!, DEBUG_LEVELS);
-    else a.scenario = oneOf(name, v!, DEMO_SCENARIOS);
+    else if (name === '--html') {
+      if (v === '') throw badConfig('--html needs a file name');
+      a.html = v;
+    } else a.scenario = oneOf(name, v!, DEMO_SCENARIOS);
   }
   if (extra.length > 0) throw badConfig(`demo takes no arguments besides its options (got "${extra[0]}")`);
   return a;

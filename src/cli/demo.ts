@@ -11,7 +11,10 @@
 import { createServer, type Server, type TLSSocket as NodeTlsSocket, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { makeDemoPki } from '../demo/pki.js';
+import { writeFileSync } from 'node:fs';
 import { TlsError } from '../errors.js';
+import { JsonTracer, type JsonTraceEvent } from '../diagnose/json-trace.js';
+import { traceToHtml } from '../diagnose/html.js';
 import type { ClientOptions, TraceEvent } from '../types.js';
 import type { DemoArgs, DemoScenario } from './args.js';
 import type { CliIO } from './main.js';
@@ -118,6 +121,14 @@ export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
     if (args.debug !== 'none') say(`The --debug ${args.debug} trace lines are on stderr, interleaved in time.`);
 
     const narrator = new Narrator(say);
+    // For --html: every event as JSON (with the secrets: the demo's keys are thrown away).
+    const tracer = new JsonTracer({ secrets: true });
+    const recorded: JsonTraceEvent[] = [];
+    const writeHtml = (outcome: string): void => {
+      if (!args.html) return;
+      writeFileSync(args.html, traceToHtml(recorded, { title: `puretls demo: ${sc.title}`, subtitle: outcome }));
+      say(`Wrote ${args.html}: the handshake as a ladder, every record annotated byte by byte, and the key schedule.`);
+    };
     const { connectAsync: connect } = await import('../transport/node.js');
     let socket;
     try {
@@ -131,6 +142,7 @@ export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
         ...sc.client,
         onEvent: (e: TraceEvent) => {
           if (args.debug !== 'none' && shows(args.debug, e)) io.stderr.write(traceLine(e) + '\n');
+          if (args.html) recorded.push(tracer.event(e));
           narrator.event(e);
         },
       });
@@ -140,6 +152,7 @@ export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
       say(`Handshake failed, as this scenario intends: ${e instanceof TlsError ? `${e.code}: ${e.explanation}` : String(e)}`);
       say();
       say(sc.closing);
+      writeHtml(sc.closing);
       return 0;
     }
     say();
@@ -158,6 +171,7 @@ export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
     await new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
     say();
     say(sc.closing);
+    writeHtml(handshakeLine(socket.info!));
     say();
     say('Other scenarios: puretls demo --scenario tls13|tls12|hrr|bad-cert');
     say('Next: npx puretls connect example.com:443 --send "GET / HTTP/1.1\\r\\nHost: example.com\\r\\nConnection: close\\r\\n\\r\\n" --debug state');

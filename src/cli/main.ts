@@ -74,6 +74,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         const { runDoctor } = await import('./doctor.js');
         return await runDoctor(cmd.args, io);
       }
+      case 'trace': {
+        const { runTraceHtml } = await import('./trace-html.js');
+        return await runTraceHtml(cmd.input, cmd.html, io);
+      }
       case 'demo': {
         const { runDemo } = await import('./demo.js');
         return await runDemo(cmd.args, io);

@@ -4,10 +4,12 @@ export const USAGE = `puretls: a TLS 1.2/1.3 client in TypeScript, with an obser
 Usage:
   puretls connect HOST:PORT [options]   handshake, send --send TEXT (or stdin), print what the
                                         server sends until it closes
-  puretls demo [--scenario S] [--debug LEVEL]
+  puretls demo [--scenario S] [--debug LEVEL] [--html FILE]
                                         start a local node:tls server with a throw-away CA,
                                         connect to it and explain the handshake step by step;
-                                        S: tls13 (default) | tls12 | hrr | bad-cert
+                                        S: tls13 (default) | tls12 | hrr | bad-cert;
+                                        --html FILE also writes it as one annotated page
+  puretls trace TRACE.jsonl --html FILE a saved --trace json as that page
   puretls doctor HOST:PORT [options]    connect as asked, then retry with looser settings (bounded)
                                         and print what the server supports, the chain, which check
                                         failed, why, and the fix; exit 1 when the connection fails

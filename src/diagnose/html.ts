@@ -199,7 +199,7 @@ export function traceToHtml(events: JsonTraceEvent[], opts: HtmlPageOptions = {}
   const done = events.find((e) => e.type === 'handshake-complete');
   const err = events.find((e) => e.type === 'error');
   const outcome = done
-    ? `Handshake complete: ${esc(JSON.stringify((done['info'] as Record<string, unknown>)['protocol']))} ${esc(String((done['info'] as Record<string, unknown>)['cipher']))}`
+    ? `Handshake complete: ${esc(String((done["info"] as Record<string, unknown>)["protocol"]))} ${esc(String((done['info'] as Record<string, unknown>)['cipher']))}`
     : err
       ? `Failed: ${esc(String(err['code']))}: ${esc(String(err['explanation']))}`
       : '';

@@ -48,8 +48,8 @@ describe('parseArgs', () => {
   it('knows help, version and demo', () => {
     for (const a of [[], ['--help'], ['-h'], ['help']]) expect(parseArgs(a)).toEqual({ kind: 'help' });
     expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
-    expect(parseArgs(['demo'])).toEqual({ kind: 'demo', args: { debug: 'none', scenario: 'tls13' } });
-    expect(parseArgs(['demo', '--debug', 'state', '--scenario=hrr'])).toEqual({ kind: 'demo', args: { debug: 'state', scenario: 'hrr' } });
+    expect(parseArgs(['demo'])).toEqual({ kind: 'demo', args: { debug: 'none', scenario: 'tls13', html: undefined } });
+    expect(parseArgs(['demo', '--debug', 'state', '--scenario=hrr'])).toEqual({ kind: 'demo', args: { debug: 'state', scenario: 'hrr', html: undefined } });
   });
 
   it('every command line the help text shows parses (demo [--scenario S] [--debug LEVEL])', () => {
