@@ -24,6 +24,7 @@ import type { ClientOptions, HandshakeInfo, TraceEvent } from '../types.js';
 import type { ConnectArgs } from './args.js';
 import { clientOptions } from './connect-command.js';
 import { diagnosisLines } from './diagnosis.js';
+import { explanationForCli } from './flag-names.js';
 import type { CliIO } from './main.js';
 import { handshakeLine } from './print.js';
 import { chainLines } from './show-certs.js';
@@ -158,7 +159,7 @@ export async function runDoctor(args: ConnectArgs, io: CliIO): Promise<number> {
   const plain = await attempt('as asked', base, ms);
   out(`connection as asked: ${plain.ok ? 'OK' : 'FAILED'}`);
   if (plain.ok && plain.info) out(`  ${handshakeLine(plain.info)}`);
-  if (plain.error) out(`  error: ${plain.error.code}: ${plain.error.explanation}`);
+  if (plain.error) out(`  error: ${plain.error.code}: ${explanationForCli(plain.error.explanation)}`);
 
   const stopEarly =
     plain.error !== undefined &&

@@ -17,7 +17,7 @@ function span(ms: number): string {
 function validityNote(c: CertSummary, now: Date): string {
   if (now < c.notBefore) return `NOT YET VALID at ${now.toISOString()}: starts in ${span(c.notBefore.getTime() - now.getTime())}`;
   if (now > c.notAfter) return `EXPIRED ${span(now.getTime() - c.notAfter.getTime())} ago`;
-  return `valid for ${span(c.notAfter.getTime() - now.getTime())} more`;
+  return `${span(c.notAfter.getTime() - now.getTime())} left`;
 }
 
 export function certificateLines(c: CertSummary, now: Date, checked: boolean): string[] {
