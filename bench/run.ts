@@ -14,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { testPki } from '../test/helpers/certs.js';
 import { benchNodeLoopback, benchPuretlsLoopback, benchRecordLayer, SUITE_FOR, type RecordLayerStats } from './bulk.js';
 import { benchCliColdStart } from './cli.js';
+import { benchColdStart, type ColdRow } from './cold.js';
+import { benchMemory, type MemoryRow } from './memory.js';
 import { aeadFloor, type AeadKind } from './floor.js';
 import { describeOps, floorFunction, recordHandshake, timeFloor } from './honest-floor.js';
 import { benchCoreHandshake, benchNodeHandshake, benchPuretlsHandshake, bestOf, HANDSHAKE_OPTIONS, type HandshakeStats } from './handshake.js';
@@ -45,6 +47,8 @@ interface Results {
     ratios: { seal: number; open: number; loopback: number };
   }>;
   cli?: { medianMs: number; runs: number };
+  memory?: MemoryRow[];
+  cold?: ColdRow[];
   /** What the honest floor counted from the recorded handshake's trace. */
   floorOps?: string;
   x509?: Array<{ name: string; puretlsMs: number; nodeMs: number; ratio: number }>;
@@ -120,6 +124,10 @@ async function main(): Promise<number> {
         },
       };
     }
+
+    // (b0) heap per idle connection and whole-process cold start, against the same server
+    results.memory = await section('heap per idle connection', errors, () => benchMemory(server.port, pki.caFile));
+    results.cold = await section('cold start (whole processes)', errors, () => benchColdStart(server.port, pki.caFile, 10));
 
     // (b) bulk
     for (const aead of ['aes-128-gcm', 'chacha20-poly1305'] as const) {
@@ -235,6 +243,22 @@ function report(r: Results): string {
       ),
     );
   } else out.push('_bulk benchmark failed (see errors)_');
+  out.push('');
+  out.push('**Heap per idle established connection** (TLS 1.3 as above; N connections kept open, full GC before and after, JS heap delta / N)');
+  out.push('');
+  out.push(r.memory ? mdTable(['client', 'heap bytes / connection', 'connections'], r.memory.map((m) => [m.what, Math.round(m.bytesPerConnection), m.connections])) : '_memory benchmark failed (see errors)_');
+  out.push('');
+  out.push('**Cold start, whole processes** (wall ms over runs, a fresh process each; the connect rows do a handshake with the loopback server, receive 100 bytes and exit)');
+  out.push('');
+  if (r.cold) {
+    const bare = r.cold[0]!.medianMs;
+    out.push(
+      mdTable(
+        ['command', 'min', 'median', 'max', 'median over bare node', 'runs'],
+        r.cold.map((c) => [c.what, fmt(c.minMs, 1), fmt(c.medianMs, 1), fmt(c.maxMs, 1), c.what.startsWith('node -e "import') ? fmt(c.medianMs - bare, 1) : '—', c.runs]),
+      ),
+    );
+  } else out.push('_cold-start benchmark failed (see errors)_');
   out.push('');
   out.push('**CLI cold start**');
   out.push('');

