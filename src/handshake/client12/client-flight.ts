@@ -46,7 +46,7 @@ export function sendClientFlight(ctx: HandshakeContext, hs: Authenticated12, kx:
   ctx.sendHandshake(fin, {});
   transcript.add(fin);
 
-  const keyed: Keyed12 = { ...hs, kx, masterSecret, serverProtection: prot.server, clientFinished: verifyData };
+  const keyed: Keyed12 = { ...hs, kx, masterSecret, serverProtection: prot.server, clientFinished: verifyData, clientProtection: prot.client };
   // RFC 5077 §3.3: a server that echoed session_ticket sends NewSessionTicket before its CCS.
   return hs.ticketPromised ? new ExpectNewSessionTicket12(keyed) : new ExpectServerCcs(keyed);
 }

@@ -92,7 +92,7 @@ export function protections12(
   config: ResolvedConfig,
   hs: Handshake12,
   masterSecret: Uint8Array,
-): { client: RecordProtection; server: RecordProtection } {
+): { client: Tls12AeadProtection | Tls12CbcProtection; server: RecordProtection } {
   const s = hs.suite;
   if (s.aead) {
     const kb = deriveKeyBlock12(s.hash, masterSecret, hs.clientRandom, hs.serverRandom, 0, s.keyLength, s.fixedIvLength);

@@ -25,6 +25,8 @@ export interface Keyed12 extends Authenticated12 {
   serverProtection: RecordProtection;
   /** Our Finished verify_data (RFC 5929 tls-unique for a full handshake). */
   clientFinished: Uint8Array;
+  /** Our write protection after ChangeCipherSpec (ExpectTraffic12 reads its sequence number). */
+  clientProtection: RecordProtection & { readonly sequenceNumber: bigint };
   /**
    * RFC 5077 §3.3: the NewSessionTicket received before the server's CCS. It is only kept
    * (storeTicket) once the server's Finished has verified: until then nothing authenticates it.
@@ -103,7 +105,7 @@ export class ExpectServerFinished extends State12 {
       extendedMasterSecret: this.hs.ems,
       ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
     };
-    const next = new ExpectTraffic12();
+    const next = new ExpectTraffic12(this.hs.clientProtection);
     const { clientRandom, serverRandom } = this.hs;
     ctx.setBindings({
       clientFinished: this.hs.clientFinished,

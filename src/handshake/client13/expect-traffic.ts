@@ -1,6 +1,7 @@
 /**
  * TLS 1.3 client after the handshake (RFC 8446 §4.6): NewSessionTicket (kept for resumption),
- * KeyUpdate (new read key; answer update_requested with our own update). Post-handshake
+ * KeyUpdate (new read key; answer update_requested with our own update, one answer for any
+ * number of requests received while we sent nothing: RFC 8446 §4.6.3). Post-handshake
  * client authentication is not offered, so a CertificateRequest here is unexpected_message.
  */
 import { createAead } from '../../crypto/aead.js';
@@ -29,6 +30,11 @@ export class ExpectTraffic implements HandshakeState {
   readonly name = 'ExpectTraffic';
   readonly afterServerFinished = true;
   private resumptionSecret: Uint8Array | undefined;
+  /**
+   * The write protection installed by our last KeyUpdate answer. While it has sealed nothing,
+   * that answer is the last record we sent, and it answers every request received since.
+   */
+  private answeredWith: Tls13Protection | undefined;
   constructor(private readonly t: TrafficState) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
@@ -74,13 +80,19 @@ export class ExpectTraffic implements HandshakeState {
     const nextServer = this.t.keys.next(this.t.serverSecret);
     this.t.serverSecret = nextServer.secret;
     ctx.setReadProtection(new Tls13Protection(createAead(this.t.suite.aead!, nextServer.key), nextServer.iv), 'server_application_traffic_secret_N+1');
-    if (updateRequested) {
+    // RFC 8446 §4.6.3: "an implementation which receives multiple KeyUpdates while it is silent
+    // [responds] with a single update". A storm of requests costs one answer, not one each.
+    const answered = this.answeredWith !== undefined && this.answeredWith.sequenceNumber === 0n;
+    if (updateRequested && answered) {
+      ctx.emit({ type: 'check', what: 'KeyUpdate request already answered (nothing sent since our KeyUpdate)', ok: true });
+    } else if (updateRequested) {
       // Answer with our own KeyUpdate (update_not_requested), then switch our write key.
       ctx.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: KeyUpdateRequest.update_not_requested })), { request: 'update_not_requested' });
       ctx.emit({ type: 'key-update', direction: 'sent', updateRequested: false });
       const nextClient = this.t.keys.next(this.t.clientSecret);
       this.t.clientSecret = nextClient.secret;
-      ctx.setWriteProtection(new Tls13Protection(createAead(this.t.suite.aead!, nextClient.key), nextClient.iv), 'client_application_traffic_secret_N+1');
+      this.answeredWith = new Tls13Protection(createAead(this.t.suite.aead!, nextClient.key), nextClient.iv);
+      ctx.setWriteProtection(this.answeredWith, 'client_application_traffic_secret_N+1');
     }
     return this;
   }
