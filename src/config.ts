@@ -176,8 +176,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (name !== undefined) {
     if (typeof name !== 'string' || name.length === 0) throw badConfig('host/servername: expected a non-empty string');
     const bare = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
-    if (isIP(bare)) {
-      verifyName = { kind: 'ip', value: bare };
+    const ip = ipLiteral(bare);
+    if (ip !== undefined) {
+      verifyName = { kind: 'ip', value: ip };
     } else {
       const lower = bare.replace(/\.$/, '').toLowerCase();
       if (lower.length > 253 || !/^[a-z0-9_*.-]+$/.test(lower)) {
@@ -190,7 +191,8 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (sn === false && options.host !== undefined) {
     if (typeof options.host !== 'string' || options.host.length === 0) throw badConfig('host: expected a non-empty string');
     const h = options.host.startsWith('[') && options.host.endsWith(']') ? options.host.slice(1, -1) : options.host;
-    verifyName = isIP(h) ? { kind: 'ip', value: h } : { kind: 'dns', value: h.replace(/\.$/, '').toLowerCase() };
+    const ip = ipLiteral(h);
+    verifyName = ip !== undefined ? { kind: 'ip', value: ip } : { kind: 'dns', value: h.replace(/\.$/, '').toLowerCase() };
   }
 
   const alpn = options.alpn ?? [];
@@ -236,4 +238,16 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     middleboxCompat: options.middleboxCompat ?? true,
     random: options.random ?? secureRandom,
   });
+}
+
+/**
+ * The address when `host` is an IP literal, also with a DNS root's trailing dot ("127.0.0.1."):
+ * the WHATWG URL parser reads that as the IPv4 address, so it is one here too. It is verified
+ * against iPAddress SANs and never sent as SNI (RFC 6066 §3: "Literal IPv4 and IPv6 addresses
+ * are not permitted in HostName").
+ */
+function ipLiteral(host: string): string | undefined {
+  if (isIP(host)) return host;
+  if (host.endsWith('.') && isIP(host.slice(0, -1))) return host.slice(0, -1);
+  return undefined;
 }

@@ -83,8 +83,13 @@ function escape4514(s: string): string {
   return out;
 }
 
+/**
+ * One attribute's comparison key. RFC 5280 §7.1 compares names RDN by RDN and attribute by
+ * attribute, never as joined text: the value is JSON-quoted, so that no value can forge the
+ * separators (`CN=a\,2.5.4.3=b`, one attribute, differs from `CN=a` + `CN=b`).
+ */
 function attrKey(a: AttributeValue): string {
-  if (a.text !== undefined) return `${a.oid}=${a.text.trim().replace(/\s+/g, ' ').toLowerCase()}`;
+  if (a.text !== undefined) return `${a.oid}=${JSON.stringify(a.text.trim().replace(/\s+/g, ' ').toLowerCase())}`;
   return `${a.oid}=#${toHex(a.raw)}`;
 }
 
@@ -106,13 +111,14 @@ export function parseName(tlv: Tlv): Name {
     if (rdn.length === 0) throw new DerError('empty RDN');
     rdns.push(rdn);
   }
-  const rdnKeys = rdns.map((rdn) => rdn.map(attrKey).sort().join('+'));
+  // A multi-valued RDN is a set: its attributes compare in any order (sorted), the RDNs in order.
+  const rdnKeys = rdns.map((rdn) => JSON.stringify(rdn.map(attrKey).sort()));
   const text = rdns
     .slice()
     .reverse()
     .map((rdn) => rdn.map((a) => `${SHORT[a.oid] ?? a.oid}=${a.text !== undefined ? escape4514(a.text) : '#' + toHex(a.raw)}`).join('+'))
     .join(',');
-  return { der: tlv.raw, rdns, text, key: rdnKeys.join(','), rdnKeys };
+  return { der: tlv.raw, rdns, text, key: JSON.stringify(rdnKeys), rdnKeys };
 }
 
 /** All values of one attribute type (e.g. the CNs), in order. */
