@@ -45,7 +45,39 @@ export type Command =
   | { kind: 'connect'; args: ConnectArgs }
   | { kind: 'doctor'; args: ConnectArgs }
   | { kind: 'trace'; input: string; html: string }
-  | { kind: 'demo'; args: DemoArgs };
+  | { kind: 'demo'; args: DemoArgs }
+  | { kind: 'bridge'; args: BridgeArgs };
+
+/** `puretls bridge --listen PORT [--host ADDR] --allow HOST:PORT[,HOST:PORT...]`. */
+export interface BridgeArgs {
+  listen: number;
+  host: string;
+  allow: string[];
+}
+
+function parseBridge(argv: readonly string[]): BridgeArgs {
+  let listen: number | undefined;
+  let host = '127.0.0.1';
+  const allow: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw badConfig(`bridge: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--listen') {
+      const v = value();
+      listen = Number(v);
+      if (!/^\d{1,5}$/.test(v) || listen > 65535) throw badConfig(`bridge: --listen: "${v}" is not a port`);
+    } else if (a === '--host') host = value();
+    else if (a === '--allow') allow.push(...value().split(',').filter((t) => t !== ''));
+    else throw badConfig(`bridge: unknown argument "${a}" (bridge --listen PORT --allow HOST:PORT[,...] [--host ADDR])`);
+  }
+  if (listen === undefined) throw badConfig('bridge: --listen PORT is required');
+  if (allow.length === 0) throw badConfig('bridge: --allow HOST:PORT[,...] is required (the targets the bridge may reach)');
+  return { listen, host, allow };
+}
 
 export type DemoScenario = 'tls13' | 'tls12' | 'hrr' | 'bad-cert';
 export const DEMO_SCENARIOS: readonly DemoScenario[] = ['tls13', 'tls12', 'hrr', 'bad-cert'];
@@ -93,8 +125,9 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first === 'doctor') return { kind: 'doctor', args: parseConnect(rest, 'doctor') };
   if (first === 'demo') return { kind: 'demo', args: parseDemo(rest) };
   if (first === 'trace') return parseTrace(rest);
+  if (first === 'bridge') return { kind: 'bridge', args: parseBridge(rest) };
   if (first.startsWith('-')) throw badConfig(`unknown option ${first} (see puretls --help)`);
-  throw badConfig(`unknown command "${first}" (commands: connect, doctor, demo, trace, help)`);
+  throw badConfig(`unknown command "${first}" (commands: connect, doctor, demo, trace, bridge, help)`);
 }
 
 /** Split `--name=value` / `--name value` pairs; checks names against the allowed sets. */

@@ -82,6 +82,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         const { runDemo } = await import('./demo.js');
         return await runDemo(cmd.args, io);
       }
+      case 'bridge': {
+        const { runBridge } = await import('./bridge-command.js');
+        return await runBridge(cmd.args, io);
+      }
     }
   } catch (e) {
     return reportError(io, e);

@@ -13,6 +13,10 @@ Usage:
   puretls doctor HOST:PORT [options]    connect as asked, then retry with looser settings (bounded)
                                         and print what the server supports, the chain, which check
                                         failed, why, and the fix; exit 1 when the connection fails
+  puretls bridge --listen PORT --allow HOST:PORT[,...] [--host ADDR]
+                                        a development WebSocket-to-TCP bridge for puretls/websocket
+                                        (ws://ADDR:PORT/HOST:PORT); forwards bytes only, only to the
+                                        allowed targets (others: HTTP 403); needs the ws package
   puretls help | --help                 this text
   puretls --version                     the version
 
