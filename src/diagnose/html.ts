@@ -122,16 +122,41 @@ function ladder(events: JsonTraceEvent[]): string {
   return svg + '</svg>';
 }
 
-/** RFC 8446 §7.1 drawn with the labels and formulas the client reported (and short values if present). */
+/** One box of the key schedule: the secret's name, its short value when the trace has it. */
+function box(label: string, keys: Map<string, JsonTraceEvent>, cls = 'secret'): string {
+  const k = keys.get(label);
+  const v = k && typeof k['secret'] === 'string' ? `<code>${esc(String(k['secret']).slice(0, 16))}…</code>` : '';
+  return `<div class="${cls}${k ? ' seen' : ''}" data-secret="${esc(label)}"><b>${esc(label)}</b>${v}</div>`;
+}
+
+/**
+ * RFC 8446 §7.1 as a learner draws it: the main chain (early → handshake → master secret) down
+ * the middle, what goes in on the left (PSK or zeros, the (EC)DHE shared secret, zeros), and the
+ * traffic secrets branching off to the right, each with the formula the client reported.
+ */
 function keySchedule(events: JsonTraceEvent[]): string {
-  const keys = events.filter((e) => e.type === 'key' && !String(e['label']).includes(' key: '));
-  if (keys.length === 0) return '<p>No key derivations in this trace.</p>';
-  let html = '<ol class="keys">';
-  for (const k of keys) {
-    const secret = typeof k['secret'] === 'string' ? ` = <code>${esc(String(k['secret']).slice(0, 16))}…</code>` : '';
-    html += `<li><b>${esc(String(k['label']))}</b>${secret}<div class="from">${esc(String(k['from']))}</div></li>`;
+  const all = events.filter((e) => e.type === 'key' && !String(e['label']).includes(' key: '));
+  if (all.length === 0) return '<p>No key derivations in this trace.</p>';
+  const keys = new Map(all.map((k) => [String(k['label']), k]));
+  const formula = (l: string): string => (keys.get(l) ? `<div class="from">${esc(String(keys.get(l)!['from']))}</div>` : '');
+  let html = '';
+  if (keys.has('handshake_secret')) {
+    const row = (input: string, main: string, branches: string[]): string =>
+      `<div class="ks-row"><div class="ks-in">${input}</div><div class="ks-arrow">→</div><div class="ks-main">${box(main, keys)}${formula(main)}</div>` +
+      `<div class="ks-branches">${branches.map((b) => `<div class="ks-branch">↳ ${box(b, keys, 'secret small')}${formula(b)}</div>`).join('')}</div></div>`;
+    const down = '<div class="ks-down">│ Derive-Secret(., "derived", "")<br>▼</div>';
+    html += '<div class="ks" id="key-schedule">';
+    html += [
+      row('PSK (or 0)', 'early_secret', []),
+      row('(EC)DHE shared secret', 'handshake_secret', ['client_handshake_traffic_secret', 'server_handshake_traffic_secret']),
+      row('0', 'master_secret', ['client_application_traffic_secret_0', 'server_application_traffic_secret_0', 'exporter_master_secret', 'resumption_master_secret']),
+    ].join(down);
+    html += '</div>';
+  } else {
+    html += '<div class="ks" id="key-schedule"><ol class="keys">';
+    for (const k of all) html += `<li>${box(String(k['label']), keys)}<div class="from">${esc(String(k['from']))}</div></li>`;
+    html += '</ol></div>';
   }
-  html += '</ol>';
   const changes = events.filter((e) => e.type === 'key' && String(e['label']).includes(' key: '));
   if (changes.length) {
     html += '<p>Record protection changes, in order:</p><ul>';
@@ -183,7 +208,12 @@ h1{font-size:22px} h2{margin-top:32px;border-bottom:1px solid #ccc}
 .msg h4{margin:4px 0}
 .fields{font-size:12px;font-family:ui-monospace,monospace}
 .fname{font-weight:bold}.off{color:#888}.val{color:#7c2d12}
-.keys .from{font-family:ui-monospace,monospace;font-size:12px;color:#555}
+.from{font-family:ui-monospace,monospace;font-size:11px;color:#555}
+.ks-row{display:flex;align-items:flex-start;gap:8px}.ks-in{width:150px;text-align:right;padding-top:6px;color:#7c2d12}
+.ks-arrow{padding-top:6px}.ks-main{width:300px}.ks-branches{flex:1}
+.secret{border:1px solid #2563eb;border-radius:4px;padding:4px 6px;background:#eff6ff}.secret.small{display:inline-block}
+.secret:not(.seen){opacity:.45}.secret code{margin-left:6px;font-size:11px}
+.ks-down{margin-left:315px;color:#2563eb;font-size:12px;line-height:1.2}
 pre.app{background:#f4f4f4;padding:8px}
 .dec{font-style:italic;color:#444}
 `;

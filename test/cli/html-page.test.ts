@@ -50,10 +50,11 @@ describe.skipIf(skipFor(missing, 'the HTML page in headless Chromium'))('the HTM
       const headings = await page.$$eval('.msg h4', (hs) => hs.map((h) => h.textContent ?? ''));
       const decrypted = await page.$$eval('p.dec', (ps) => ps.length);
       const titled = await page.$$eval('.hex .f[title]', (fs) => fs.map((f) => f.getAttribute('title') ?? '').filter((t) => t !== ''));
-      const keys = await page.$$eval('.keys li b', (bs) => bs.map((b) => b.textContent ?? ''));
+      const keys = await page.$$eval('#key-schedule .secret.seen', (bs) => bs.map((b) => b.getAttribute('data-secret') ?? ''));
+      const rows = await page.$$eval('#key-schedule .ks-row', (rs) => rs.map((r) => Math.round(r.getBoundingClientRect().top)));
       const outcome = await page.textContent('#outcome');
       const shot = await page.screenshot({ fullPage: false });
-      return { arrows, headings, decrypted, titled, keys, outcome, shot, requests: requests.filter((u) => !u.startsWith('file:')) };
+      return { arrows, headings, decrypted, titled, keys, rows, outcome, shot, requests: requests.filter((u) => !u.startsWith('file:')) };
     } finally {
       await page.close();
     }
@@ -64,6 +65,7 @@ describe.skipIf(skipFor(missing, 'the HTML page in headless Chromium'))('the HTM
     const r = await within(runCli(['demo', '--html', file]), 30_000);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Wrote ${file}`);
+    expect(readFileSync(file, 'utf8')).toMatch(/<code>[0-9a-f]{16}…<\/code>/); // the demo shows its throw-away secrets
     const p = await within(render(file), 60_000);
     const names = p.arrows.map((a) => a.name);
     for (const n of ['ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'ApplicationData']) expect(names, n).toContain(n);
@@ -86,6 +88,10 @@ describe.skipIf(skipFor(missing, 'the HTML page in headless Chromium'))('the HTM
       'server_application_traffic_secret_0',
       'exporter_master_secret',
     ]);
+    // Drawn as RFC 8446 §7.1: three rows (early, handshake, master), one under the other.
+    expect(p.rows).toHaveLength(3);
+    expect(p.rows[0]!).toBeLessThan(p.rows[1]!);
+    expect(p.rows[1]!).toBeLessThan(p.rows[2]!);
     expect(p.outcome).toMatch(/^Handshake complete: TLSv1\.3 TLS_/);
     expect(p.requests).toEqual([]);
     // A real picture: a PNG of the viewport's size.
@@ -103,7 +109,7 @@ describe.skipIf(skipFor(missing, 'the HTML page in headless Chromium'))('the HTM
     const file = join(dir, 'trace.html');
     const r = await within(runCli(['trace', trace, '--html', file]));
     expect(r.code).toBe(0);
-    expect(readFileSync(file, 'utf8')).not.toMatch(/ = <code>/); // no secret values in the key list
+    expect(readFileSync(file, 'utf8')).not.toMatch(/<code>[0-9a-f]{16}…<\/code>/); // no secret values without --trace-secrets
     const p = await within(render(file), 60_000);
     const names = p.arrows.map((a) => a.name);
     for (const n of ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished']) {
