@@ -101,7 +101,7 @@ function checkAlpnId(p: string): void {
  * must not pass silently). Adding an option means adding its name here.
  */
 const OPTION_NAMES = new Set([
-  'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'now',
+  'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'requireCloseNotify', 'now',
   'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
   'onEvent', 'keyLog', 'random',
 ]);

@@ -49,6 +49,7 @@ export class ClientConnection {
   private sentCloseNotify = false;
   private _handshakeComplete = false;
   private _peerClosed = false;
+  private _truncated = false;
   private _error: TlsError | undefined;
   private _info: HandshakeInfo | undefined;
   private readonly ctx: HandshakeContext;
@@ -82,6 +83,10 @@ export class ClientConnection {
   /** close_notify received from the peer: no more data will come. */
   get peerClosed(): boolean {
     return this._peerClosed;
+  }
+  /** The transport ended after the handshake without close_notify (see `eof()`). */
+  get truncated(): boolean {
+    return this._truncated;
   }
   get error(): TlsError | undefined {
     return this._error;
@@ -126,6 +131,33 @@ export class ClientConnection {
     } catch (e) {
       throw this.fail(e);
     }
+  }
+
+  /**
+   * Tell the core that the transport ended (TCP FIN, stream done): no more bytes will come.
+   * Returns how the stream ended: 'close_notify' (a clean close, RFC 8446 §6.1) or 'truncated'
+   * (after the handshake, without close_notify: the data may have been cut, and `truncated` is
+   * then true). With `requireCloseNotify`, 'truncated' is instead the error TRUNCATED, thrown and
+   * kept in `error` (whether or not we had sent close_notify: RFC 8446 §6.1 wants one from each
+   * side). Before the handshake completes, the end is CONNECTION_CLOSED. Calling it again gives
+   * the same answer.
+   */
+  eof(): 'close_notify' | 'truncated' {
+    if (this._error) throw this._error;
+    if (this._peerClosed) return 'close_notify';
+    if (!this._handshakeComplete) {
+      throw this.fail(new TlsError('CONNECTION_CLOSED', 'the server closed the connection during the handshake'));
+    }
+    if (this.config.options.requireCloseNotify) {
+      throw this.fail(
+        new TlsError('TRUNCATED', 'the server closed the connection without close_notify after the handshake: the data received may have been cut (RFC 8446 §6.1; `requireCloseNotify` is set)'),
+      );
+    }
+    if (!this._truncated) {
+      this._truncated = true;
+      this.emit({ type: 'closed', reason: 'truncated' });
+    }
+    return 'truncated';
   }
 
   /** Bytes to send to the peer, or null when there is nothing to send. */

@@ -67,6 +67,8 @@ export type TlsErrorCode =
   | 'TIMEOUT'
   | 'SOCKET_ERROR'
   | 'CONNECTION_CLOSED'
+  /** The transport ended after the handshake without close_notify (RFC 8446 §6.1), with `requireCloseNotify`. */
+  | 'TRUNCATED'
   | 'CLOSED'
   | 'INTERNAL'
   // the peer's bytes

@@ -39,6 +39,11 @@ export interface ClientOptions {
   verifyCallback?: (info: CertVerifyInfo) => string[] | void;
   /** Match the subject CN when the certificate has no SAN (off by default; RFC 6125 §6.4.4). */
   allowCnFallback?: boolean;
+  /**
+   * A transport end without close_notify after the handshake (`eof()`) is the error TRUNCATED
+   * instead of a plain end (RFC 8446 §6.1: the data may have been cut). Default false, like node:tls.
+   */
+  requireCloseNotify?: boolean;
   /** The time used for validity checks (default: now). */
   now?: () => Date;
   minVersion?: TlsVersionName;
@@ -122,5 +127,5 @@ export type TraceEvent =
   | { type: 'handshake-complete'; info: HandshakeInfo }
   | { type: 'session-ticket'; lifetime: number; ageAdd: number; ticketLength: number }
   | { type: 'key-update'; direction: 'sent' | 'received'; updateRequested: boolean }
-  | { type: 'closed'; reason: 'close_notify' | 'error' | 'local' }
+  | { type: 'closed'; reason: 'close_notify' | 'error' | 'local' | 'truncated' }
   | { type: 'error'; error: TlsError };

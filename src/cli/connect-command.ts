@@ -47,6 +47,8 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
     host: args.host,
     port: args.port,
     verify: args.verify,
+    // An end of stream without close_notify is TRUNCATED (exit 1), as openssl s_client reports it.
+    requireCloseNotify: true,
   };
   if (args.servername !== undefined) opts.servername = args.servername;
   if (args.caFiles.length > 0) opts.ca = readCaFiles(args.caFiles);
@@ -146,6 +148,15 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
     });
     socket.on('close', () => {
       stdin?.unpipe(socket);
+      // The server ended the stream: a clean close only with close_notify. Without it the output
+      // may be cut, and like `openssl s_client` we say so and fail (requireCloseNotify).
+      if (failed === undefined && 'eof' in socket.connection) {
+        try {
+          (socket.connection as { eof(): unknown }).eof();
+        } catch (e) {
+          failed = e;
+        }
+      }
       resolve(failed === undefined ? 0 : explainError(failed));
     });
   });
