@@ -66,6 +66,18 @@ describe('CN fallback under dNSName constraints', () => {
     expect(r.flags).toEqual(['NAME_MISMATCH']);
   });
 
+  it('CN fallback is off by default: a SAN-less leaf never matches on its CN', () => {
+    const leaf = leafUnder(permitted, 'www.example.com');
+    const r = verifyChain([leaf.der, permitted.der], { trustAnchors: [root.der], name: { kind: 'dns', value: 'www.example.com' } });
+    expect(r.flags).toEqual(['NAME_MISMATCH']);
+  });
+
+  it('permitted example.com does not admit evilexample.com (label boundary), in a SAN or a CN', () => {
+    const san = leafUnder(permitted, 'x', [...LEAF_NO_SAN, 'subjectAltName=DNS:evilexample.com']);
+    expect(check(san, permitted, 'evilexample.com', false).certificates[0]!.flags).toContain('NAME_CONSTRAINTS');
+    expect(check(leafUnder(permitted, 'evilexample.com'), permitted, 'evilexample.com', true).certificates[0]!.flags).toContain('NAME_CONSTRAINTS');
+  });
+
   it('with a DNS SAN the CN is never consulted, for matching nor for constraints', () => {
     const leaf = leafUnder(permitted, 'evil.com', [...LEAF_NO_SAN, 'subjectAltName=DNS:www.example.com']);
     expect(check(leaf, permitted, 'www.example.com', true).flags).toEqual([]);
