@@ -13,7 +13,7 @@
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { AlertDescription, alertName, asTlsError, TlsError } from './errors.js';
 import { HandshakeJoiner } from './handshake/codec/handshake.js';
-import { handshakeTypeName } from './handshake/codec/types.js';
+import { HandshakeType, handshakeTypeName } from './handshake/codec/types.js';
 import { startClientHandshake } from './handshake/client-hello.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState, SessionBindings, StoredTicket } from './handshake/state.js';
 import { formatKeyLogLine } from './handshake/keylog.js';
@@ -43,10 +43,14 @@ export class ClientConnection {
   private readonly inbox: Uint8Array[] = [];
   private readonly pendingWrites: Uint8Array[] = [];
   private noiseInARow = 0;
+  /** NewSessionTickets in a row without data: bounded on their own (BoGo SendEmptyRecords-Pass). */
+  private ticketsInARow = 0;
   private readEpoch = 0;
   /** The negotiated version, once the ServerHello is processed. */
   private version: '1.2' | '1.3' | undefined;
   private sentCloseNotify = false;
+  /** A ChangeCipherSpec record went out (TLS 1.3: the middlebox-compatibility one). */
+  private sentCcs = false;
   private _handshakeComplete = false;
   private _peerClosed = false;
   private _truncated = false;
@@ -289,6 +293,13 @@ export class ClientConnection {
     for (;;) {
       const m = this.joiner.next();
       if (!m) break;
+      // RFC 5246 §7.3: after ServerHelloDone the server waits for the client's flight; a message
+      // (even part of one) sent with it cannot belong to the handshake. Refused before our flight.
+      if (m.type === HandshakeType.server_hello_done && this.joiner.buffered > 0) {
+        throw new TlsError('UNEXPECTED_MESSAGE', 'handshake data after ServerHelloDone, before our flight', {
+          alert: 'unexpected_message',
+        });
+      }
       const epoch = this.readEpoch;
       this.dispatch(m);
       // RFC 8446 §5.1: handshake messages MUST NOT span a key change. A message still buffered
@@ -413,11 +424,22 @@ export class ClientConnection {
       return;
     }
     this.noiseInARow = 0;
+    this.ticketsInARow = 0;
     // A decrypted record is a fresh array we may keep; a view of the input must be copied.
     this.inbox.push(rec.aliased ? rec.plaintext.slice() : rec.plaintext);
   }
 
-  private noise(what: string): void {
+  private noise(what: string, budget: 'records' | 'tickets' = 'records'): void {
+    // A NewSessionTicket is a real message: it neither counts against the empty-record budget
+    // (a ticket plus 32 empty records is fine) nor resets it; tickets have their own bound.
+    if (budget === 'tickets') {
+      if (++this.ticketsInARow > MAX_NOISE_IN_A_ROW) {
+        throw new TlsError('TOO_MANY_MESSAGES', `more than ${MAX_NOISE_IN_A_ROW} NewSessionTickets in a row without data`, {
+          alert: 'unexpected_message',
+        });
+      }
+      return;
+    }
     if (++this.noiseInARow > MAX_NOISE_IN_A_ROW) {
       throw new TlsError('TOO_MANY_MESSAGES', `more than ${MAX_NOISE_IN_A_ROW} records in a row without data (last: ${what})`, {
         alert: 'unexpected_message',
@@ -466,6 +488,11 @@ export class ClientConnection {
     if (this._error) return this._error;
     this._error = err;
     if (err.direction === 'sent' && err.alert !== undefined && !this.sentCloseNotify) {
+      // RFC 8446 Appendix D.4: in compatibility mode the CCS precedes our first encrypted
+      // record, and an alert under the handshake keys can be that record.
+      if (this.version === '1.3' && this.config.middleboxCompat && this.records.writeEncrypted && !this.sentCcs) {
+        this.ctx.sendChangeCipherSpec();
+      }
       this.sendAlert(2, err.alert);
     }
     this.sentCloseNotify = true;
@@ -501,6 +528,7 @@ export class ClientConnection {
       sendChangeCipherSpec() {
         self.emit({ type: 'message', direction: 'sent', name: 'change_cipher_spec', length: 1, summary: {} });
         self.send(ContentType.change_cipher_spec, Uint8Array.of(1), true);
+        self.sentCcs = true;
       },
       setReadProtection(p: RecordProtection, label: string) {
         if (self.joiner.hasPartial()) {
@@ -546,8 +574,8 @@ export class ClientConnection {
         self.pendingWrites.length = 0;
         self.emit({ type: 'handshake-complete', info });
       },
-      noise(what: string) {
-        self.noise(what);
+      noise(what: string, budget?: 'records' | 'tickets') {
+        self.noise(what, budget);
       },
       sendWarningAlert(description: number) {
         self.sendAlert(1, description);

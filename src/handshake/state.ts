@@ -62,8 +62,8 @@ export interface HandshakeContext {
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
   /** The handshake is done: application data may flow. */
   complete(info: HandshakeInfo): void;
-  /** A post-handshake event that counts towards the flood limit (KeyUpdate, ticket...). */
-  noise(what: string): void;
+  /** A post-handshake event that counts towards a flood limit (KeyUpdate, CCS...; tickets have their own). */
+  noise(what: string, budget?: 'records' | 'tickets'): void;
   /** Send a warning alert (TLS 1.2: no_renegotiation in answer to a HelloRequest, RFC 5746 §4.5). */
   sendWarningAlert(description: number): void;
   storeTicket(t: StoredTicket): void;

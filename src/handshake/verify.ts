@@ -38,7 +38,7 @@ export function verifyServerCertificates(
   config: ResolvedConfig,
   chainDer: Uint8Array[],
   now: Date,
-  /** TLS 1.2 (RFC 5246 §7.4.2): the leaf's keyUsage the key exchange needs, when it has the extension. */
+  /** The leaf's keyUsage the key exchange needs, when it has the extension (RFC 5246 §7.4.2; TLS 1.3: digitalSignature). */
   keyUsage?: 'digitalSignature' | 'keyEncipherment',
 ): ChainVerified {
   if (chainDer.length === 0) {
@@ -59,6 +59,15 @@ export function verifyServerCertificates(
     });
   }
   const mode = config.verify;
+  // RFC 8446 §4.4.2.2 / RFC 5246 §7.4.2: the leaf's key must be allowed for its use here (signing
+  // the handshake, or RSA key encipherment). A protocol constraint, not a trust decision: it holds
+  // under verify 'none' and 'optional' too (only `ignore: ['KEY_USAGE']` lifts it). Under
+  // 'required' the chain validator reports it with the other flags.
+  if (mode !== 'required' && keyUsage && leaf.keyUsage && !leaf.keyUsage.has(keyUsage) && !config.options.ignore?.includes('KEY_USAGE')) {
+    throw new TlsError('BAD_CERTIFICATE', `the server certificate's keyUsage does not allow ${keyUsage}, which ${keyUsage === 'keyEncipherment' ? 'RSA key exchange' : 'the handshake signature'} needs`, {
+      alert: 'bad_certificate',
+    });
+  }
   if (mode === 'none') {
     return { status: 'skipped', flags: [], certificates: [], peerCertificates: chainDer, verifiedChain: [], leafKey } as unknown as ChainVerified;
   }

@@ -122,7 +122,7 @@ export interface Certificate {
 
 // ---- time (RFC 5280 §4.1.2.5.1, §4.1.2.5.2) ----
 
-function parseTime(t: Tlv): Date {
+export function parseTime(t: Tlv): Date {
   const s = String.fromCharCode(...t.value);
   let m: RegExpExecArray | null;
   let year: number;

@@ -58,6 +58,15 @@ export class ExpectCertificate12 extends State12 {
         alert: 'unsupported_certificate',
       });
     }
+    // RFC 8422 §5.1: "servers MUST NOT negotiate the use of an ECC cipher suite unless they can
+    // complete the handshake while respecting the choice of curves specified by the client":
+    // an ECDSA leaf's curve must be one we listed in supported_groups.
+    const lk = chain.leafKey;
+    if (suite.auth === 'ecdsa' && lk.kind === 'ec' && !ctx.config.groups.some((g) => g.curve === lk.curve)) {
+      throw new TlsError('ILLEGAL_PARAMETER', `the server certificate's key is on ${lk.curve}, which is not among the groups offered`, {
+        alert: 'illegal_parameter',
+      });
+    }
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate', length: msg.raw.length, summary: { certificates: chainDer.length } });
     ctx.emit({

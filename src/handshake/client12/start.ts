@@ -116,6 +116,10 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
         }
         renegotiationInfo = true;
         continue;
+      case ExtensionType.supported_groups:
+        // We offered it, so RFC 5246 §7.4.1.4 allows it back; RFC 8422 gives the server's copy no
+        // meaning in TLS 1.2 (some servers send their list anyway): ignored, as BoringSSL does.
+        continue;
       case ExtensionType.session_ticket:
         decodeSessionTicketServer(data); // RFC 5077 §3.2: empty
         ticketPromised = true;

@@ -143,7 +143,7 @@ export class ExpectCertificate implements HandshakeState {
       }
     }
     const chainDer = cert.entries.map((e) => e.data);
-    const chain = verifyServerCertificates(ctx.config, chainDer, ctx.now());
+    const chain = verifyServerCertificates(ctx.config, chainDer, ctx.now(), 'digitalSignature');
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate', length: msg.raw.length, summary: { certificates: chainDer.length } });
     ctx.emit({

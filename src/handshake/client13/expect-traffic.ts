@@ -49,7 +49,7 @@ export class ExpectTraffic implements HandshakeState {
     if (nst.lifetime > 604800) {
       throw new TlsError('ILLEGAL_PARAMETER', `NewSessionTicket lifetime ${nst.lifetime}s exceeds 7 days`, { alert: 'illegal_parameter' });
     }
-    ctx.noise('NewSessionTicket');
+    ctx.noise('NewSessionTicket', 'tickets');
     const h = this.t.suite.hash;
     this.resumptionSecret ??= deriveSecret(h, this.t.masterSecret, 'res master', this.t.resumptionHash);
     const psk = resumptionPsk(h, this.resumptionSecret, nst.nonce);
