@@ -11,7 +11,7 @@ import { badConfig } from './errors.js';
 import { REGISTERED_ALPN_IDS } from './handshake/extensions/alpn.js';
 import { editDistance, nearest, unknownEntry } from './suggest.js';
 import { CERT_FLAGS } from './x509/flags.js';
-import type { ClientOptions, TlsVersionName, VerifyMode } from './types.js';
+import type { ClientOptions, RevocationMode, TlsVersionName, VerifyMode } from './types.js';
 import { utf8 } from './wire/bytes.js';
 import { isIP } from './wire/ip.js';
 import { loadCertificates, loadTrustAnchors } from './x509/index.js';
@@ -26,6 +26,7 @@ export interface ResolvedConfig {
   readonly keyShareGroups: readonly NamedGroup[];
   readonly sigSchemes: readonly SignatureScheme[];
   readonly verify: VerifyMode;
+  readonly revocation: RevocationMode;
   /** SNI to send (never an IP address, RFC 6066 §3). */
   readonly sni: string | undefined;
   /** The name the certificate must match, if any. */
@@ -168,6 +169,11 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const verify = options.verify ?? 'required';
   if (!VERIFY_MODES.includes(verify)) throw badConfig(`verify: expected none, optional or required, got ${JSON.stringify(verify)}`);
 
+  const revocation = options.revocation ?? 'soft';
+  if (!(['off', 'soft', 'hard'] as const).includes(revocation)) {
+    throw badConfig(`revocation: expected off, soft or hard, got ${JSON.stringify(revocation)}`);
+  }
+
   let sni: string | undefined;
   let verifyName: ResolvedConfig['verifyName'];
   const sn = options.servername;
@@ -232,6 +238,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     keyShareGroups,
     sigSchemes,
     verify,
+    revocation,
     sni,
     verifyName,
     alpn,

@@ -8,6 +8,8 @@ import type { TlsError } from './errors.js';
 
 export type TlsVersionName = '1.2' | '1.3';
 export type VerifyMode = 'none' | 'optional' | 'required';
+/** Revocation by stapled OCSP (RFC 6066 §8, RFC 6960): see `ClientOptions.revocation`. */
+export type RevocationMode = 'off' | 'soft' | 'hard';
 export type DebugLevel = 'none' | 'error' | 'state' | 'info' | 'verbose';
 
 /** A certificate or CA given as PEM text (one or many certificates) or DER bytes. */
@@ -33,6 +35,12 @@ export interface ClientOptions {
   intermediates?: CertInput | CertInput[];
   /** Default 'required'. */
   verify?: VerifyMode;
+  /**
+   * Stapled OCSP (status_request): 'off' (not requested), 'soft' (default: requested; a good
+   * staple is reported, a revoked or invalid one fails, none is fine unless the certificate is
+   * must-staple, RFC 7633), 'hard' (a valid staple is required). Applied when `verify` is not 'none'.
+   */
+  revocation?: RevocationMode;
   /** Accept these certificate failure flags on purpose (e.g. ['EXPIRED']). */
   ignore?: string[];
   /** Per-certificate callback: may return a new flag list for that certificate. */
@@ -96,6 +104,29 @@ export interface HandshakeInfo {
   extendedMasterSecret?: boolean;
   /** TLS 1.2 CBC suites: encrypt-then-MAC (RFC 7366) was negotiated. */
   encryptThenMac?: boolean;
+  /** The stapled OCSP response and its verdict (absent when `revocation` is 'off'). */
+  ocsp?: OcspInfo;
+}
+
+/** What the server stapled (RFC 6066 §8 / RFC 8446 §4.4.2.1) and what it says about the leaf. */
+export interface OcspInfo {
+  /**
+   * 'good' / 'revoked' / 'unknown': a verified, fresh response for the leaf; 'invalid': a staple
+   * that cannot be used (`problem` says why); 'none': nothing stapled; 'skipped': not checked
+   * (`verify` 'none', or no issuer to check against).
+   */
+  status: 'good' | 'revoked' | 'unknown' | 'invalid' | 'none' | 'skipped';
+  problem?: string;
+  /** The certificate carries the TLS feature status_request (RFC 7633 must-staple). */
+  mustStaple: boolean;
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  producedAt?: Date;
+  revocationTime?: Date;
+  revocationReason?: string;
+  signer?: 'issuer' | 'delegated';
+  /** The stapled OCSPResponse (DER), as received. */
+  response?: Uint8Array;
 }
 
 /** Events: the learner's window into the handshake. */

@@ -25,6 +25,7 @@ import {
   encodeEncryptThenMac,
   encodeRenegotiationInfo,
   encodeSessionTicket,
+  encodeStatusRequest,
   type Extension,
 } from './extensions/index.js';
 import { encodeClientHello } from './messages/hello.js';
@@ -57,6 +58,8 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
     exts.push(ext(ExtensionType.signature_algorithms_cert, encodeSignatureAlgorithmsCert(config.sigSchemes.map((s) => s.code))));
   }
   if (config.alpn.length > 0) exts.push(ext(ExtensionType.alpn, encodeAlpn(config.alpn)));
+  // RFC 6066 §8: ask for a stapled OCSP response (no responder ids, no extensions).
+  if (config.revocation !== 'off') exts.push(ext(ExtensionType.status_request, encodeStatusRequest()));
   if (has12) {
     exts.push(ext(ExtensionType.extended_master_secret, encodeExtendedMasterSecret()));
     exts.push(ext(ExtensionType.encrypt_then_mac, encodeEncryptThenMac()));

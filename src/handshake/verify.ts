@@ -15,7 +15,7 @@ import { verifySignature } from '../crypto/signature.js';
 import { schemeAlgorithm, schemeByCode, schemeMatchesKey, type SignatureScheme } from '../crypto/sigschemes.js';
 import type { PublicKey } from '../crypto/types.js';
 import { TlsError } from '../errors.js';
-import type { VerifyReport } from '../types.js';
+import type { OcspInfo, VerifyReport } from '../types.js';
 import { equalBytesCT } from '../wire/bytes.js';
 import { parseCertificate, verifyChain, type Certificate } from '../x509/index.js';
 
@@ -23,7 +23,7 @@ declare const chainBrand: unique symbol;
 declare const sigBrand: unique symbol;
 declare const finBrand: unique symbol;
 /** Minted only by verifyServerCertificates. */
-export type ChainVerified = VerifyReport & { readonly [chainBrand]: true; readonly leafKey: PublicKey };
+export type ChainVerified = VerifyReport & { readonly [chainBrand]: true; readonly leafKey: PublicKey; readonly ocsp?: OcspInfo };
 /** Minted only by verifyHandshakeSignature. */
 export type SignatureVerified = { readonly [sigBrand]: true; readonly scheme: SignatureScheme };
 /** Minted only by verifyFinished. */

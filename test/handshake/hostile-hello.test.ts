@@ -248,9 +248,15 @@ describe('ServerHello (RFC 8446 §4.1.3)', () => {
 
   it('refuses an extension the client never sent (unknown type, early_data, status_request): unsupported_extension', () => {
     for (const type of [0xfafa, ExtensionType.early_data, ExtensionType.status_request]) {
-      const { s, thrown } = withServerHello((sh) => sh.extensions.push(ext(type, new Uint8Array(0))));
+      // revocation 'off': status_request is not offered.
+      const { s, thrown } = withServerHello((sh) => sh.extensions.push(ext(type, new Uint8Array(0))), { client: { revocation: 'off' } });
       expectRefused(s, thrown, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
     }
+  });
+
+  it('refuses status_request (offered) in a TLS 1.3 ServerHello: illegal_parameter (RFC 8446 §4.2)', () => {
+    const { s, thrown } = withServerHello((sh) => sh.extensions.push(ext(ExtensionType.status_request, new Uint8Array(0))));
+    expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
   });
 
   it('refuses a duplicated extension: illegal_parameter', () => {

@@ -28,6 +28,8 @@ export interface Handshake12 {
   etm: boolean;
   /** RFC 5077 §3.2: the server echoed session_ticket, so a NewSessionTicket precedes its CCS. */
   ticketPromised: boolean;
+  /** RFC 6066 §8: the server acknowledged status_request, so a CertificateStatus may follow its Certificate. */
+  statusPromised: boolean;
   alpn?: string;
 }
 

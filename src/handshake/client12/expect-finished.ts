@@ -104,6 +104,7 @@ export class ExpectServerFinished extends State12 {
       serverName: ctx.config.sni,
       extendedMasterSecret: this.hs.ems,
       ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
+      ...(chain.ocsp ? { ocsp: chain.ocsp } : {}),
     };
     const next = new ExpectTraffic12(this.hs.clientProtection);
     const { clientRandom, serverRandom } = this.hs;

@@ -12,6 +12,8 @@ import { TlsError } from '../../errors.js';
 import { concat } from '../../wire/bytes.js';
 import { HandshakeType } from '../codec/types.js';
 import { decodeCertificate12 } from '../messages/certificate.js';
+import { decodeCertificateStatus } from '../extensions/status-request.js';
+import { applyRevocation } from '../revocation.js';
 import { decodeCertificateRequest12 } from '../messages/certificate-request.js';
 import { decodeServerHelloDone } from '../messages/empty.js';
 import {
@@ -77,8 +79,36 @@ export class ExpectCertificate12 extends State12 {
     });
     ctx.emit({ type: 'check', what: `leaf ${chain.leafKey.kind} key fits ${suite.auth?.toUpperCase()} authentication`, ok: true });
     const hs: Authenticated12 = { ...this.hs, chain };
-    if (suite.kx === 'rsa') return new ExpectCertificateRequestOrDone(hs, rsaKeyExchange(hs, ctx));
-    return new ExpectServerKeyExchange(hs);
+    // RFC 6066 §8: after the server acknowledged status_request, a CertificateStatus may follow.
+    if (this.hs.statusPromised) return new ExpectCertificateStatus12(hs);
+    return afterCertificate({ ...hs, chain: applyRevocation(ctx.config, chain, undefined, ctx) }, ctx);
+  }
+}
+
+function afterCertificate(hs: Authenticated12, ctx: HandshakeContext): HandshakeState {
+  if (hs.suite.kx === 'rsa') return new ExpectCertificateRequestOrDone(hs, rsaKeyExchange(hs, ctx));
+  return new ExpectServerKeyExchange(hs);
+}
+
+/**
+ * RFC 6066 §8: CertificateStatus (the stapled OCSP response) right after Certificate. "a server
+ * MAY also choose not to send a CertificateStatus message", so any other message passes on.
+ */
+export class ExpectCertificateStatus12 extends State12 {
+  readonly name = 'ExpectCertificateStatus';
+  constructor(private readonly hs: Authenticated12) {
+    super();
+  }
+
+  handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    if (msg.type !== HandshakeType.certificate_status) {
+      const next = afterCertificate({ ...this.hs, chain: applyRevocation(ctx.config, this.hs.chain, undefined, ctx) }, ctx);
+      return next.handle(msg, ctx);
+    }
+    const staple = decodeCertificateStatus(msg.body);
+    this.hs.transcript.add(msg.raw);
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_status', length: msg.raw.length, summary: { ocspResponse: staple.length } });
+    return afterCertificate({ ...this.hs, chain: applyRevocation(ctx.config, this.hs.chain, staple, ctx) }, ctx);
   }
 }
 

@@ -23,6 +23,7 @@ import {
   decodeServerNameServer,
   decodeSessionTicketServer,
   ECPointFormat,
+  decodeStatusRequestServer,
 } from '../extensions/index.js';
 import type { DecodedServerHello as ServerHello } from '../messages/hello.js';
 import { Transcript } from '../transcript.js';
@@ -72,6 +73,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
   let ems = false;
   let etm = false;
   let ticketPromised = false;
+  let statusPromised = false;
   let alpn: string | undefined;
   let renegotiationInfo = false;
   for (const [type, data] of sh.extensions) {
@@ -115,6 +117,11 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
           throw new TlsError('HANDSHAKE_FAILURE', 'renegotiation_info in the initial ServerHello is not empty (RFC 5746 §3.4)', { alert: 'handshake_failure' });
         }
         renegotiationInfo = true;
+        continue;
+      case ExtensionType.status_request:
+        if (config.revocation === 'off') break; // not offered: falls to the check below
+        decodeStatusRequestServer(data); // RFC 6066 §8: empty
+        statusPromised = true;
         continue;
       case ExtensionType.supported_groups:
         // We offered it, so RFC 5246 §7.4.1.4 allows it back; RFC 8422 gives the server's copy no
@@ -168,6 +175,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
     ems,
     etm,
     ticketPromised,
+    statusPromised,
     ...(alpn !== undefined ? { alpn } : {}),
   };
   return new ExpectCertificate12(hs);

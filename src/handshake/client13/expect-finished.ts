@@ -62,6 +62,7 @@ export class ExpectFinished implements HandshakeState {
       helloRetry: this.hs.helloRetry,
       verify: verifyReport(this.chain),
       serverName: ctx.config.sni,
+      ...(this.chain.ocsp ? { ocsp: this.chain.ocsp } : {}),
     };
     const next = new ExpectTraffic({
       suite,

@@ -8,7 +8,8 @@ import type { NamedGroup } from '../../crypto/groups.js';
 import { TlsError } from '../../errors.js';
 import { fromUtf8 } from '../../wire/bytes.js';
 import { ExtensionType, HandshakeType, extensionTypeName } from '../codec/types.js';
-import { decodeAlpnServer, decodeServerNameServer } from '../extensions/index.js';
+import { decodeAlpnServer, decodeCertificateStatus, decodeServerNameServer } from '../extensions/index.js';
+import { applyRevocation } from '../revocation.js';
 import { decodeEncryptedExtensions } from '../messages/encrypted-extensions.js';
 import { decodeCertificate13 } from '../messages/certificate.js';
 import { decodeCertificateRequest13 } from '../messages/certificate-request.js';
@@ -136,14 +137,22 @@ export class ExpectCertificate implements HandshakeState {
     if (cert.context.length !== 0) {
       throw new TlsError('ILLEGAL_PARAMETER', 'server Certificate with a non-empty request context', { alert: 'illegal_parameter' });
     }
-    for (const e of cert.entries) {
-      for (const type of e.extensions.keys()) {
+    let staple: Uint8Array | undefined;
+    for (const [i, e] of cert.entries.entries()) {
+      for (const [type, data] of e.extensions) {
+        // RFC 8446 §4.4.2.1: a stapled OCSP response (CertificateStatus) when we sent status_request.
+        if (type === ExtensionType.status_request && ctx.config.revocation !== 'off') {
+          const resp = decodeCertificateStatus(data);
+          if (i === 0) staple = resp;
+          continue;
+        }
         // RFC 8446 §4.4.2: only extensions we offered in ClientHello (status_request, SCT) may appear.
         throw new TlsError('UNSUPPORTED_EXTENSION', `CertificateEntry carries ${extensionTypeName(type)}, which we did not request`, { alert: 'unsupported_extension' });
       }
     }
     const chainDer = cert.entries.map((e) => e.data);
-    const chain = verifyServerCertificates(ctx.config, chainDer, ctx.now(), 'digitalSignature');
+    const verified = verifyServerCertificates(ctx.config, chainDer, ctx.now(), 'digitalSignature');
+    const chain = applyRevocation(ctx.config, verified, staple, ctx);
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate', length: msg.raw.length, summary: { certificates: chainDer.length } });
     ctx.emit({
