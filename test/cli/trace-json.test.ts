@@ -101,7 +101,10 @@ describe('--trace json', () => {
     expect(r.code).toBe(1);
     const events = parseLines(r.stderr);
     expectValid(events);
-    const tail = events.filter((e) => e.type !== 'record' && e.type !== 'closed').slice(-4);
+    // RFC 8446 Appendix D.4: the compatibility CCS goes out right before the encrypted alert.
+    const steps = events.filter((e) => e.type !== 'record' && e.type !== 'closed');
+    expect(steps.at(-3)).toMatchObject({ type: 'message', direction: 'sent', name: 'change_cipher_spec' });
+    const tail = steps.filter((e) => !(e.type === 'message' && e['name'] === 'change_cipher_spec')).slice(-4);
     expect(tail.map((e) => e.type)).toEqual(['message', 'check', 'alert', 'error']);
     expect(tail[0]!['name']).toBe('certificate');
     expect(tail[1]!['ok']).toBe(false);
