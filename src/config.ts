@@ -104,7 +104,7 @@ function checkAlpnId(p: string): void {
 const OPTION_NAMES = new Set([
   'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'requireCloseNotify', 'now',
   'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
-  'onEvent', 'keyLog', 'random',
+  'onEvent', 'keyLog', 'random', 'revocation',
 ]);
 
 export function resolveConfig(options: ClientOptions): ResolvedConfig {

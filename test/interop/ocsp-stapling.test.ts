@@ -4,7 +4,7 @@
  * (test/helpers/ocsp-pki.ts): good, revoked, expired, wrongly signed, missing, must-staple.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { TlsError } from '../../src/errors.js';
 import type { ClientOptions } from '../../src/types.js';
 import { programMissing, skipFor } from '../helpers/env.js';
