@@ -37,6 +37,24 @@ export interface ResolvedConfig {
   /** Trust anchors (DER), loaded once here so bad PEM fails before any byte is sent. */
   readonly trustAnchors: readonly Uint8Array[];
   readonly intermediates: readonly Uint8Array[];
+  /** max_fragment_length to offer (bytes), if any. */
+  readonly maxFragmentLength: number | undefined;
+  /** record_size_limit to offer, if any. */
+  readonly recordSizeLimit: number | undefined;
+  readonly recordPadding: number;
+  readonly maxHandshakeSize: number;
+}
+
+/** OpenSSL's default max_cert_list (ssl/ssl_local.h SSL_MAX_CERT_LIST_DEFAULT): 100 KiB. */
+export const DEFAULT_MAX_CERTIFICATE_MESSAGE = 100 * 1024;
+
+function intOption(options: ClientOptions, key: keyof ClientOptions, min: number, max: number): number | undefined {
+  const v = options[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw badConfig(`${key}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
 }
 
 /**
@@ -223,6 +241,17 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
   }
 
+  const maxFragmentLength = options.maxFragmentLength;
+  if (maxFragmentLength !== undefined && ![512, 1024, 2048, 4096].includes(maxFragmentLength)) {
+    // RFC 6066 §4: 2^9, 2^10, 2^11 or 2^12 bytes, nothing else.
+    throw badConfig(`maxFragmentLength: expected 512, 1024, 2048 or 4096, got ${JSON.stringify(maxFragmentLength)}`);
+  }
+  // RFC 8449 §4: at least 64; at most 2^14 + 1 (the TLS 1.3 maximum, content type included).
+  const recordSizeLimit = intOption(options, 'recordSizeLimit', 64, 16385) ?? maxFragmentLength;
+  const recordPadding = intOption(options, 'recordPadding', 0, 16384) ?? 0;
+  // At least what other messages get; at most the 2^24 - 1 a handshake length can say.
+  const maxHandshakeSize = intOption(options, 'maxHandshakeSize', 1024, 0xffffff) ?? DEFAULT_MAX_CERTIFICATE_MESSAGE;
+
   const trustAnchors = anchorsFor(options.ca, verify);
   const intermediates = verify === 'none' ? [] : loadCertificates(options.intermediates, 'intermediates');
 
@@ -244,6 +273,10 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     alpn,
     middleboxCompat: options.middleboxCompat ?? true,
     random: options.random ?? secureRandom,
+    maxFragmentLength,
+    recordSizeLimit,
+    recordPadding,
+    maxHandshakeSize,
   });
 }
 

@@ -37,7 +37,7 @@ export type ConnectionStatus = 'handshaking' | 'connected' | 'closed' | 'failed'
 export class ClientConnection {
   readonly config: ResolvedConfig;
   private readonly records = new RecordLayer();
-  private readonly joiner = new HandshakeJoiner();
+  private readonly joiner: HandshakeJoiner;
   private state: HandshakeState;
   private readonly out: Uint8Array[] = [];
   private readonly inbox: Uint8Array[] = [];
@@ -67,6 +67,8 @@ export class ClientConnection {
   constructor(options: ClientOptions) {
     try {
       this.config = resolveConfig(options);
+      this.joiner = new HandshakeJoiner({ maxCertificateSize: this.config.maxHandshakeSize });
+      this.records.setPadding(this.config.recordPadding);
       this.emitFn = options.onEvent;
       this.ctx = this.makeContext();
       this.state = startClientHandshake(this.ctx);
@@ -548,9 +550,9 @@ export class ClientConnection {
       setPlaintextVersion(v: number) {
         self.records.setPlaintextVersion(v);
       },
-      setMaxFragment(send: number, receive: number) {
-        self.records.maxSendFragment = send;
-        self.records.maxReceivePlaintext = receive;
+      setRecordLimits(l) {
+        self.records.setLimits(l);
+        self.emit({ type: 'check', what: 'record size limits negotiated', ok: true, detail: JSON.stringify(self.records.limits) });
       },
       emit(e: TraceEvent) {
         self.emit(e);
@@ -566,13 +568,13 @@ export class ClientConnection {
         }
       },
       complete(info: HandshakeInfo) {
-        self._info = info;
+        self._info = { ...info, recordLimits: self.records.limits };
         self._handshakeComplete = true;
         self.noiseInARow = 0;
         // The data written during the handshake goes first, before an observer may write more.
         for (const w of self.pendingWrites) self.send(ContentType.application_data, w);
         self.pendingWrites.length = 0;
-        self.emit({ type: 'handshake-complete', info });
+        self.emit({ type: 'handshake-complete', info: self._info });
       },
       noise(what: string, budget?: 'records' | 'tickets') {
         self.noise(what, budget);

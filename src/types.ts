@@ -68,6 +68,25 @@ export interface ClientOptions {
   alpn?: string[];
   /** RFC 8446 Appendix D.4 middlebox compatibility mode (default true). */
   middleboxCompat?: boolean;
+  /**
+   * Ask for records of at most this many plaintext bytes (RFC 6066 §4 max_fragment_length:
+   * 512, 1024, 2048 or 4096), honoured both ways. record_size_limit (RFC 8449) is offered with
+   * the same value unless `recordSizeLimit` is given; a server that knows both uses the latter.
+   */
+  maxFragmentLength?: 512 | 1024 | 2048 | 4096;
+  /**
+   * Offer record_size_limit (RFC 8449): the largest protected record plaintext we accept
+   * (64..16385; in TLS 1.3 it counts the content type byte and padding). The server's value
+   * limits the records we send.
+   */
+  recordSizeLimit?: number;
+  /** TLS 1.3 record padding policy (RFC 8446 §5.4): pad each record's plaintext to a multiple of this many bytes (default 0: none). */
+  recordPadding?: number;
+  /**
+   * Largest Certificate (and CertificateRequest) handshake message accepted, in bytes. Default
+   * 102400, OpenSSL's default max_cert_list (100 KiB). Other messages keep a fixed 65 KiB + 1 KiB.
+   */
+  maxHandshakeSize?: number;
   /** Abort the handshake after this many ms (enforced by the async adapters, not the core). */
   timeout?: number;
   /** Receives every trace event (messages, checks, keys, state changes). */
@@ -106,6 +125,11 @@ export interface HandshakeInfo {
   encryptThenMac?: boolean;
   /** The stapled OCSP response and its verdict (absent when `revocation` is 'off'). */
   ocsp?: OcspInfo;
+  /**
+   * Record sizes in force: the largest plaintext per record we send and accept
+   * (max_fragment_length or 2^14), and the record_size_limit values when negotiated.
+   */
+  recordLimits?: { sendFragment: number; receiveFragment: number; peerRecordSizeLimit: number | undefined; ownRecordSizeLimit: number | undefined };
 }
 
 /** What the server stapled (RFC 6066 §8 / RFC 8446 §4.4.2.1) and what it says about the leaf. */

@@ -28,6 +28,7 @@ import {
   encodeStatusRequest,
   type Extension,
 } from './extensions/index.js';
+import { encodeMaxFragmentLength, encodeRecordSizeLimit, maxFragmentLengthCode } from './extensions/limits.js';
 import { encodeClientHello } from './messages/hello.js';
 import type { HandshakeContext, HandshakeState } from './state.js';
 import { ExpectServerHello } from './client13/expect-server-hello.js';
@@ -60,6 +61,12 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
   if (config.alpn.length > 0) exts.push(ext(ExtensionType.alpn, encodeAlpn(config.alpn)));
   // RFC 6066 §8: ask for a stapled OCSP response (no responder ids, no extensions).
   if (config.revocation !== 'off') exts.push(ext(ExtensionType.status_request, encodeStatusRequest()));
+  // RFC 6066 §4 and RFC 8449 §4: both may be offered; a server that knows record_size_limit
+  // ignores max_fragment_length (RFC 8449 §5), so the newer extension wins where it is known.
+  if (config.maxFragmentLength !== undefined) {
+    exts.push(ext(ExtensionType.max_fragment_length, encodeMaxFragmentLength(maxFragmentLengthCode(config.maxFragmentLength))));
+  }
+  if (config.recordSizeLimit !== undefined) exts.push(ext(ExtensionType.record_size_limit, encodeRecordSizeLimit(config.recordSizeLimit)));
   if (has12) {
     exts.push(ext(ExtensionType.extended_master_secret, encodeExtendedMasterSecret()));
     exts.push(ext(ExtensionType.encrypt_then_mac, encodeEncryptThenMac()));
@@ -96,6 +103,8 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
       signatureAlgorithms: schemes.map((s) => s.name),
       serverName: config.sni ?? '-',
       alpn: config.alpn.length ? config.alpn : '-',
+      ...(config.maxFragmentLength !== undefined ? { maxFragmentLength: config.maxFragmentLength } : {}),
+      ...(config.recordSizeLimit !== undefined ? { recordSizeLimit: config.recordSizeLimit } : {}),
       sessionIdLength: p.sessionId.length,
       ...(p.cookie ? { cookie: p.cookie.length } : {}),
     },

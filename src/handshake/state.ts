@@ -55,8 +55,11 @@ export interface HandshakeContext {
   setVersion(v: '1.2' | '1.3'): void;
   /** The plaintext record version after the first ClientHello (RFC 8446 §5.1). */
   setPlaintextVersion(v: number): void;
-  /** Limit on outgoing plaintext fragments (max_fragment_length / record_size_limit). */
-  setMaxFragment(send: number, receive: number): void;
+  /**
+   * Negotiated record sizes: max_fragment_length (RFC 6066 §4, both ways), the server's
+   * record_size_limit (what we send) and ours, once acknowledged (what we accept), RFC 8449 §4.
+   */
+  setRecordLimits(l: { maxFragmentLength?: number; peerRecordSizeLimit?: number; ownRecordSizeLimit?: number }): void;
   emit(event: TraceEvent): void;
   /** A key log line (NSS format); no-op unless the user asked for it. */
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;

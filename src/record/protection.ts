@@ -10,6 +10,8 @@ import { ContentType, MAX_CIPHERTEXT_13, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } f
 export interface OpenedRecord {
   type: number;
   plaintext: Uint8Array;
+  /** TLS 1.3: the TLSInnerPlaintext length (content, type byte and padding), RFC 8449 §4's measure. */
+  innerLength?: number;
 }
 
 export interface RecordProtection {
@@ -22,6 +24,12 @@ export interface RecordProtection {
   seal(type: number, plaintext: Uint8Array): Uint8Array;
   /** Decrypt and authenticate one record; throws a TlsError (bad_record_mac, record_overflow...). */
   open(header: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord;
+  /**
+   * TLS 1.3 only: the record layer's limits on what `seal` builds — pad inner plaintexts to a
+   * multiple of `padTo` (0: no padding, RFC 8446 §5.4), never beyond `maxInner` bytes (the
+   * peer's record_size_limit, RFC 8449 §4).
+   */
+  setSealLimits?(padTo: number, maxInner: number): void;
 }
 
 /** Write the 5-byte record header (RFC 8446 §5.1, RFC 5246 §6.2.1): type, version, length. */
@@ -78,13 +86,21 @@ export class Tls13Protection implements RecordProtection {
     private readonly aead: Aead,
     private readonly iv: Uint8Array,
     /** Pad inner plaintexts to a multiple of this many bytes (0: no padding). RFC 8446 §5.4. */
-    private readonly padTo = 0,
+    private padTo = 0,
   ) {
     this.nonce = new Uint8Array(iv.length);
   }
 
+  /** The largest TLSInnerPlaintext we build: 2^14 + 1, or the peer's record_size_limit. */
+  private maxInner = MAX_PLAINTEXT + 1;
+
   get sequenceNumber(): bigint {
     return this.seq;
+  }
+
+  setSealLimits(padTo: number, maxInner: number): void {
+    this.padTo = padTo;
+    this.maxInner = Math.min(maxInner, MAX_PLAINTEXT + 1);
   }
 
   overhead(n: number): number {
@@ -94,7 +110,7 @@ export class Tls13Protection implements RecordProtection {
   private padding(innerLen: number): number {
     if (this.padTo <= 0) return 0;
     const r = innerLen % this.padTo;
-    return r === 0 ? 0 : Math.min(this.padTo - r, MAX_PLAINTEXT + 1 - innerLen);
+    return r === 0 ? 0 : Math.max(0, Math.min(this.padTo - r, this.maxInner - innerLen));
   }
 
   private nextNonce(): Uint8Array {
@@ -148,6 +164,6 @@ export class Tls13Protection implements RecordProtection {
     if (inner.length > MAX_PLAINTEXT + 1 || i > MAX_PLAINTEXT) {
       throw new TlsError('RECORD_OVERFLOW', `decrypted record of ${i} bytes exceeds 2^14`, { alert: 'record_overflow' });
     }
-    return { type: inner[i]!, plaintext: inner.subarray(0, i) };
+    return { type: inner[i]!, plaintext: inner.subarray(0, i), innerLength: inner.length };
   }
 }

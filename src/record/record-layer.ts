@@ -29,10 +29,19 @@ export class RecordLayer {
   private readProt: RecordProtection = new NullProtection();
   private writeProt: RecordProtection;
   private readonly plain: NullProtection;
-  /** The largest plaintext fragment we send (max_fragment_length / record_size_limit lower it). */
-  maxSendFragment = MAX_PLAINTEXT;
-  /** The largest plaintext we accept (max_fragment_length negotiated lowers it). */
-  maxReceivePlaintext = MAX_PLAINTEXT;
+  /** The largest plaintext fragment we send in any record (max_fragment_length, RFC 6066 §4). */
+  private maxSendFragment = MAX_PLAINTEXT;
+  /** The largest plaintext we accept in any record (max_fragment_length). */
+  private maxReceivePlaintext = MAX_PLAINTEXT;
+  /**
+   * record_size_limit (RFC 8449 §4), which binds protected records only: the peer's limit on
+   * what we send and ours on what we accept, both counting TLS 1.3's content type byte and
+   * padding (the TLSInnerPlaintext); Infinity while not negotiated.
+   */
+  private peerRecordLimit = Infinity;
+  private ownRecordLimit = Infinity;
+  /** TLS 1.3 padding policy (RFC 8446 §5.4): pad inner plaintexts to a multiple of this (0: none). */
+  private padTo = 0;
 
   constructor() {
     // RFC 8446 §5.1: the first ClientHello may use 0x0301 for compatibility.
@@ -58,6 +67,51 @@ export class RecordLayer {
   }
   setWriteProtection(p: RecordProtection): void {
     this.writeProt = p;
+    this.applySealLimits();
+  }
+
+  /** TLS 1.3 record padding: inner plaintexts padded to a multiple of `n` bytes (0: none). */
+  setPadding(n: number): void {
+    this.padTo = n;
+    this.applySealLimits();
+  }
+
+  /**
+   * Negotiated size limits. `maxFragmentLength` binds every record both ways; the
+   * record_size_limit values bind protected records (RFC 8449 §4: "Unprotected messages are not
+   * subject to this limit").
+   */
+  setLimits(l: { maxFragmentLength?: number; peerRecordSizeLimit?: number; ownRecordSizeLimit?: number }): void {
+    if (l.maxFragmentLength !== undefined) {
+      this.maxSendFragment = Math.min(MAX_PLAINTEXT, l.maxFragmentLength);
+      this.maxReceivePlaintext = Math.min(MAX_PLAINTEXT, l.maxFragmentLength);
+    }
+    if (l.peerRecordSizeLimit !== undefined) this.peerRecordLimit = l.peerRecordSizeLimit;
+    if (l.ownRecordSizeLimit !== undefined) this.ownRecordLimit = l.ownRecordSizeLimit;
+    this.applySealLimits();
+  }
+
+  /** The limits in force, for `info` and traces. */
+  get limits(): { sendFragment: number; receiveFragment: number; peerRecordSizeLimit: number | undefined; ownRecordSizeLimit: number | undefined } {
+    const fin = (n: number): number | undefined => (Number.isFinite(n) ? n : undefined);
+    return {
+      sendFragment: this.maxSendFragment,
+      receiveFragment: this.maxReceivePlaintext,
+      peerRecordSizeLimit: fin(this.peerRecordLimit),
+      ownRecordSizeLimit: fin(this.ownRecordLimit),
+    };
+  }
+
+  private applySealLimits(): void {
+    this.writeProt.setSealLimits?.(this.padTo, this.peerRecordLimit);
+  }
+
+  /** The largest content we put in one record under the current write protection. */
+  private maxContent(): number {
+    if (!this.writeProt.encrypted || !Number.isFinite(this.peerRecordLimit)) return this.maxSendFragment;
+    // TLS 1.3 counts the content type byte in the limit (RFC 8449 §4); TLS 1.2 caps at 2^14.
+    const contentLimit = this.writeProt.setSealLimits ? this.peerRecordLimit - 1 : this.peerRecordLimit;
+    return Math.max(1, Math.min(this.maxSendFragment, contentLimit));
   }
   /** After the first ClientHello, plaintext records use 0x0303. */
   setPlaintextVersion(v: number): void {
@@ -81,10 +135,19 @@ export class RecordLayer {
     } else {
       opened = this.readProt.open(raw.header, raw.type, raw.fragment);
     }
+    // RFC 6066 §4 / RFC 8449 §4: a record above the negotiated limit is record_overflow.
     if (opened.plaintext.length > this.maxReceivePlaintext) {
-      throw new TlsError('RECORD_OVERFLOW', `record plaintext of ${opened.plaintext.length} bytes exceeds ${this.maxReceivePlaintext}`, {
+      throw new TlsError('RECORD_OVERFLOW', `record plaintext of ${opened.plaintext.length} bytes exceeds the negotiated max_fragment_length ${this.maxReceivePlaintext}`, {
         alert: 'record_overflow',
       });
+    }
+    if (encrypted && raw.type !== ContentType.change_cipher_spec) {
+      const inner = opened.innerLength ?? opened.plaintext.length;
+      if (inner > this.ownRecordLimit) {
+        throw new TlsError('RECORD_OVERFLOW', `protected record of ${inner} plaintext bytes exceeds our record_size_limit ${this.ownRecordLimit}`, {
+          alert: 'record_overflow',
+        });
+      }
     }
     return {
       type: opened.type,
@@ -97,9 +160,9 @@ export class RecordLayer {
     };
   }
 
-  /** Fragment `data` into records of at most maxSendFragment and protect each one. */
+  /** Fragment `data` into records within the negotiated limits and protect each one. */
   encode(type: number, data: Uint8Array, out: Uint8Array[]): void {
-    const max = this.maxSendFragment;
+    const max = this.maxContent();
     if (data.length === 0) {
       out.push(this.writeProt.seal(type, data));
       return;
@@ -111,6 +174,6 @@ export class RecordLayer {
 
   /** A record sent in the clear regardless of the write state (TLS 1.3 compatibility CCS). */
   encodePlain(type: number, data: Uint8Array, out: Uint8Array[]): void {
-    out.push(this.plain.seal(type, data));
+    out.push(this.plain.seal(type, data)); // one byte (the compatibility CCS): within every limit
   }
 }

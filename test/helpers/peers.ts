@@ -171,6 +171,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** Bound on waiting for the peer to listen. Default 10 s. */
   timeoutMs?: number;
+  /** Run the peer under `stdbuf -oL` so a piped stdout (openssl -trace) arrives line by line, not in 4 KiB blocks. */
+  lineBuffered?: boolean;
 }
 
 /**
@@ -179,7 +181,8 @@ export interface SpawnOptions {
  */
 export async function startOpenSslServer(args: string[], opts: SpawnOptions = {}): Promise<Peer> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const sp = spawnTracked('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], opts.cwd);
+  const argv = ['s_server', '-accept', '127.0.0.1:0', ...args];
+  const sp = opts.lineBuffered ? spawnTracked('stdbuf', ['-oL', 'openssl', ...argv], opts.cwd) : spawnTracked('openssl', argv, opts.cwd);
   try {
     const line = await sp.waitForOutput(/ACCEPT 127\.0\.0\.1:(\d+)/, timeoutMs);
     const port = Number(/:(\d+)$/.exec(line)![1]);

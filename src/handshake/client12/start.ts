@@ -30,6 +30,7 @@ import { Transcript } from '../transcript.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
 import type { Handshake12 } from './common.js';
 import { ExpectCertificate12 } from './expect-server-params.js';
+import { negotiateRecordLimits } from '../record-limits.js';
 
 export interface Tls12Start {
   clientHelloRaw: Uint8Array;
@@ -131,12 +132,18 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
         decodeSessionTicketServer(data); // RFC 5077 §3.2: empty
         ticketPromised = true;
         continue;
+      case ExtensionType.max_fragment_length:
+      case ExtensionType.record_size_limit:
+        continue; // negotiateRecordLimits below
     }
     if (TLS13_ONLY.has(type)) {
       throw new TlsError('ILLEGAL_PARAMETER', `TLS 1.2 ServerHello carries the TLS 1.3 extension ${extensionTypeName(type)}`, { alert: 'illegal_parameter' });
     }
     throw new TlsError('UNSUPPORTED_EXTENSION', `TLS 1.2 ServerHello carries ${extensionTypeName(type)}, which we did not offer`, { alert: 'unsupported_extension' });
   }
+
+  const limits = negotiateRecordLimits(config, sh.extensions, '1.2', 'TLS 1.2 ServerHello');
+  if (limits) ctx.setRecordLimits(limits);
 
   check(`server selected ${suite.name} (offered, TLS 1.2)`);
   ctx.emit({

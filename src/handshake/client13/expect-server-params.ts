@@ -19,6 +19,7 @@ import { expectMessage, type HandshakeContext, type HandshakeMessage, type Hands
 import { certificateVerifyContent13, verifyHandshakeSignature, verifyServerCertificates, type ChainVerified, type SignatureVerified } from '../verify.js';
 import type { HandshakeKeySchedule13 } from './keys.js';
 import { ExpectFinished } from './expect-finished.js';
+import { negotiateRecordLimits } from '../record-limits.js';
 
 /** What the 1.3 states carry from one to the next. */
 export interface Handshake13 {
@@ -79,12 +80,16 @@ export class ExpectEncryptedExtensions implements HandshakeState {
       const offered =
         type === ExtensionType.supported_groups ||
         (type === ExtensionType.server_name && config.sni !== undefined) ||
-        (type === ExtensionType.alpn && config.alpn.length > 0);
+        (type === ExtensionType.alpn && config.alpn.length > 0) ||
+        (type === ExtensionType.max_fragment_length && config.maxFragmentLength !== undefined) ||
+        (type === ExtensionType.record_size_limit && config.recordSizeLimit !== undefined);
       if (!EE_ALLOWED.has(type) || !offered) {
         // RFC 8446 §4.2: a response to an extension we did not send is unsupported_extension.
         throw new TlsError('UNSUPPORTED_EXTENSION', `EncryptedExtensions carries ${extensionTypeName(type)}, which we did not offer`, { alert: 'unsupported_extension' });
       }
     }
+    const limits = negotiateRecordLimits(config, exts, '1.3', 'EncryptedExtensions');
+    if (limits) ctx.setRecordLimits(limits);
     const sn = exts.get(ExtensionType.server_name);
     if (sn) decodeServerNameServer(sn); // RFC 6066 §3: the acknowledgement is empty
     let alpn: string | undefined;

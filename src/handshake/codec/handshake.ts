@@ -60,7 +60,15 @@ export function decodeHandshake(bytes: Uint8Array): HandshakeMessage {
 export interface HandshakeJoinerOptions {
   /** Largest accepted body length; larger → DECODE_ERROR. Default DEFAULT_MAX_HANDSHAKE_SIZE. */
   maxMessageSize?: number;
+  /**
+   * Largest Certificate / CertificateRequest body (the messages that carry certificate chains
+   * and CA name lists); default `maxMessageSize`. OpenSSL bounds both by max_cert_list.
+   */
+  maxCertificateSize?: number;
 }
+
+/** HandshakeType certificate (11) and certificate_request (13). */
+const CERTIFICATE_TYPES: ReadonlySet<number> = new Set([11, 13]);
 
 /**
  * Joins record fragments of content type handshake into whole messages.
@@ -71,9 +79,11 @@ export class HandshakeJoiner {
   private start = 0;
   private end = 0;
   readonly maxMessageSize: number;
+  readonly maxCertificateSize: number;
 
   constructor(opts: HandshakeJoinerOptions = {}) {
     this.maxMessageSize = opts.maxMessageSize ?? DEFAULT_MAX_HANDSHAKE_SIZE;
+    this.maxCertificateSize = opts.maxCertificateSize ?? this.maxMessageSize;
   }
 
   /** Bytes buffered (complete messages not yet taken plus any partial one). */
@@ -129,10 +139,12 @@ export class HandshakeJoiner {
     const b = this.buf;
     const s = this.start;
     const len = (b[s + 1]! << 16) | (b[s + 2]! << 8) | b[s + 3]!;
-    if (len > this.maxMessageSize) {
+    const max = CERTIFICATE_TYPES.has(b[s]!) ? this.maxCertificateSize : this.maxMessageSize;
+    if (len > max) {
+      const hint = CERTIFICATE_TYPES.has(b[s]!) ? ' (raise `maxHandshakeSize` to accept it)' : '';
       throw new TlsError(
         'DECODE_ERROR',
-        `${handshakeTypeName(b[s]!)} message of ${len} bytes exceeds the limit of ${this.maxMessageSize}`,
+        `${handshakeTypeName(b[s]!)} message of ${len} bytes exceeds the limit of ${max}${hint}`,
         { alert: 'decode_error', detail: { reason: 'handshake message too large', type: b[s]!, length: len } },
       );
     }
