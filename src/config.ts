@@ -237,8 +237,15 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   for (const f of ignore ?? []) {
     if (!(CERT_FLAGS as readonly string[]).includes(f)) throw badConfig(unknownEntry('ignore', 'certificate flag', f, CERT_FLAGS));
   }
-  if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-    throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
+  for (const k of ['timeout', 'handshakeTimeout', 'readTimeout', 'idleTimeout', 'closeTimeout'] as const) {
+    const v = options[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+      throw badConfig(`${k}: expected a positive number of milliseconds, got ${JSON.stringify(v)}`);
+    }
+  }
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
+    throw badConfig('signal: expected an AbortSignal');
   }
 
   const maxFragmentLength = options.maxFragmentLength;

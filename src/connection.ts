@@ -461,7 +461,7 @@ export class ClientConnection {
     else this.records.encode(type, data, this.out);
     if (!this.emitFn) return;
     const encrypted = !plain && this.records.writeEncrypted;
-    const max = this.records.maxSendFragment;
+    const max = this.records.maxSendContent;
     for (let i = first; i < this.out.length; i++) {
       const off = (i - first) * max;
       this.emit({

@@ -87,8 +87,18 @@ export interface ClientOptions {
    * 102400, OpenSSL's default max_cert_list (100 KiB). Other messages keep a fixed 65 KiB + 1 KiB.
    */
   maxHandshakeSize?: number;
-  /** Abort the handshake after this many ms (enforced by the async adapters, not the core). */
+  /** Abort the handshake after this many ms (enforced by the async adapters, not the core): TIMEOUT, phase 'handshake'. */
   timeout?: number;
+  /** The same as `timeout` (wins over it when both are given). */
+  handshakeTimeout?: number;
+  /** After the handshake: end with TIMEOUT (phase 'read') when no byte arrives for this many ms. Async adapters. */
+  readTimeout?: number;
+  /** After the handshake: end with TIMEOUT (phase 'idle') when no byte moves either way for this many ms. Async adapters. */
+  idleTimeout?: number;
+  /** After our close_notify: ms to wait for the peer's before tearing the transport down (default 2000). Async adapters. */
+  closeTimeout?: number;
+  /** Abort the connection (handshake, reads, writes): TIMEOUT when the reason is a TimeoutError (`AbortSignal.timeout()`), else CLOSED. */
+  signal?: AbortSignal;
   /** Receives every trace event (messages, checks, keys, state changes). */
   onEvent?: (event: TraceEvent) => void;
   /** NSS key log lines (SSLKEYLOGFILE format). Secrets: use only for debugging. */

@@ -22,6 +22,12 @@ export interface ConnectArgs {
   sigalgs: string[] | undefined;
   alpn: string[] | undefined;
   timeout: number | undefined;
+  /** --max-frag: max_fragment_length to offer (512, 1024, 2048, 4096). */
+  maxFrag: 512 | 1024 | 2048 | 4096 | undefined;
+  /** --record-size-limit N (64..16385). */
+  recordSizeLimit: number | undefined;
+  /** --max-handshake-size N: the Certificate message limit. */
+  maxHandshakeSize: number | undefined;
   debug: DebugLevel;
   quiet: boolean;
   /** --show-certs: print the received certificate chain on stderr. */
@@ -106,6 +112,9 @@ const VALUE_OPTIONS = new Set([
   '--groups',
   '--sigalgs',
   '--timeout',
+  '--max-frag',
+  '--record-size-limit',
+  '--max-handshake-size',
   '--debug',
   '--ignore',
   '--alpn',
@@ -178,6 +187,9 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
     sigalgs: undefined,
     alpn: undefined,
     timeout: undefined,
+    maxFrag: undefined,
+    recordSizeLimit: undefined,
+    maxHandshakeSize: undefined,
     debug: 'none',
     quiet: false,
     showCerts: false,
@@ -226,6 +238,15 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
       case '--timeout':
         if (!/^\d+$/.test(value) || Number(value) <= 0) throw badConfig(`--timeout needs a positive number of milliseconds, not "${value}"`);
         a.timeout = Number(value);
+        break;
+      case '--max-frag':
+        a.maxFrag = Number(oneOf(name, value, ['512', '1024', '2048', '4096'] as const)) as ConnectArgs['maxFrag'];
+        break;
+      case '--record-size-limit':
+        a.recordSizeLimit = integer(name, value, 64, 16385);
+        break;
+      case '--max-handshake-size':
+        a.maxHandshakeSize = integer(name, value, 1024, 0xffffff);
         break;
       case '--debug':
         a.debug = oneOf(name, value, DEBUG_LEVELS);
@@ -297,6 +318,12 @@ function parseDemo(argv: readonly string[]): DemoArgs {
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw badConfig(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw badConfig(`${name} needs a number from ${min} to ${max}, not "${value}"`);
+  return n;
 }
 
 function list(name: string, value: string): string[] {

@@ -42,6 +42,9 @@ function keyLogWriter(file: string): (line: string) => void {
   return fileWriter(file, '--keylog');
 }
 
+/** The CLI's handshake time-out when --timeout is not given (ms). */
+export const DEFAULT_CLI_HANDSHAKE_TIMEOUT = 30_000;
+
 export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   const opts: ClientOptions = {
     host: args.host,
@@ -59,11 +62,15 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (args.groups) opts.groups = args.groups;
   if (args.sigalgs) opts.sigalgs = args.sigalgs;
   if (args.alpn) opts.alpn = args.alpn;
-  if (args.timeout !== undefined) opts.timeout = args.timeout;
+  // A silent server must not hang the CLI: a default handshake time-out, --timeout overrides it.
+  opts.timeout = args.timeout ?? DEFAULT_CLI_HANDSHAKE_TIMEOUT;
   if (args.now !== undefined) {
     const t = args.now;
     opts.now = () => t;
   }
+  if (args.maxFrag !== undefined) opts.maxFragmentLength = args.maxFrag;
+  if (args.recordSizeLimit !== undefined) opts.recordSizeLimit = args.recordSizeLimit;
+  if (args.maxHandshakeSize !== undefined) opts.maxHandshakeSize = args.maxHandshakeSize;
   // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
   const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);
   if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);

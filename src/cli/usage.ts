@@ -35,8 +35,12 @@ Options of connect (and doctor):
   --alpn LIST            ALPN protocols (h2,http/1.1)
   --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);
                          without it, stdin is sent
-  --timeout MS           give up on a handshake that takes longer
+  --timeout MS           give up on a handshake that takes longer (default 30000)
   --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
+  --max-frag N           ask for records of at most N bytes: 512 | 1024 | 2048 | 4096
+                         (max_fragment_length, and record_size_limit with the same value)
+  --record-size-limit N  offer record_size_limit N (64..16385)
+  --max-handshake-size N largest Certificate message accepted (default 102400)
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!
                          Without it, the SSLKEYLOGFILE environment variable names the file
   --debug LEVEL          none | error | state | info | verbose (verbose prints secrets)

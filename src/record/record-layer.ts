@@ -107,7 +107,7 @@ export class RecordLayer {
   }
 
   /** The largest content we put in one record under the current write protection. */
-  private maxContent(): number {
+  get maxSendContent(): number {
     if (!this.writeProt.encrypted || !Number.isFinite(this.peerRecordLimit)) return this.maxSendFragment;
     // TLS 1.3 counts the content type byte in the limit (RFC 8449 §4); TLS 1.2 caps at 2^14.
     const contentLimit = this.writeProt.setSealLimits ? this.peerRecordLimit - 1 : this.peerRecordLimit;
@@ -162,7 +162,7 @@ export class RecordLayer {
 
   /** Fragment `data` into records within the negotiated limits and protect each one. */
   encode(type: number, data: Uint8Array, out: Uint8Array[]): void {
-    const max = this.maxContent();
+    const max = this.maxSendContent;
     if (data.length === 0) {
       out.push(this.writeProt.seal(type, data));
       return;

@@ -32,6 +32,8 @@ export interface TlsEngine {
   write(data: Uint8Array): void;
   read(): Uint8Array | null;
   close(): void;
+  /** TLS 1.3 KeyUpdate (ClientConnection.updateKeys). */
+  updateKeys?(opts?: { requestPeer?: boolean }): void;
   readonly handshakeComplete: boolean;
   readonly peerClosed: boolean;
   readonly error: TlsError | undefined;
@@ -68,8 +70,16 @@ export interface TransportSink {
 }
 
 export interface DriverOptions {
-  /** Abort the handshake after this many ms (TlsError 'TIMEOUT'). */
+  /** ms for the whole handshake (TIMEOUT, phase 'handshake'). */
   timeout?: number;
+  /** After the handshake: ms without a byte from the peer (TIMEOUT, phase 'read'). */
+  readTimeout?: number;
+  /** After the handshake: ms without a byte in either direction (TIMEOUT, phase 'idle'). */
+  idleTimeout?: number;
+  /** After our close_notify: ms to wait for the peer's before the transport is torn down. Default 2000. */
+  closeTimeout?: number;
+  /** Aborting it tears the connection down (TIMEOUT when its reason is a TimeoutError, else CLOSED). */
+  signal?: AbortSignal;
   /**
    * A last check of the completed handshake (node:tls's checkServerIdentity): a TlsError fails
    * the handshake with it, as if the engine had.
@@ -90,13 +100,31 @@ export type DriverState = 'handshaking' | 'open' | 'closing' | 'closed';
  */
 export const REPLY_BUDGET = 16 * 1024;
 
+/** The driver's time-outs and signal, from the client options (`handshakeTimeout` wins over `timeout`). */
+export function driverOptions(o: Omit<DriverOptions, 'accept'> & { handshakeTimeout?: number }): DriverOptions {
+  const out: DriverOptions = {};
+  const hs = o.handshakeTimeout ?? o.timeout;
+  if (hs !== undefined) out.timeout = hs;
+  if (o.readTimeout !== undefined) out.readTimeout = o.readTimeout;
+  if (o.idleTimeout !== undefined) out.idleTimeout = o.idleTimeout;
+  if (o.closeTimeout !== undefined) out.closeTimeout = o.closeTimeout;
+  if (o.signal !== undefined) out.signal = o.signal;
+  return out;
+}
+
+type TimerName = 'handshake' | 'read' | 'idle' | 'close';
+
+/** Default bound on waiting for the peer's close_notify after ours. */
+export const DEFAULT_CLOSE_TIMEOUT = 2000;
+
 export class ConnectionDriver {
   readonly engine: TlsEngine;
   readonly handshake: Promise<HandshakeInfo>;
   private readonly sink: TransportSink;
   private resolveHandshake!: (info: HandshakeInfo) => void;
   private rejectHandshake!: (err: TlsError) => void;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
+  private readonly options: DriverOptions;
   private _state: DriverState = 'handshaking';
   private ended = false;
   private _error: TlsError | undefined;
@@ -111,20 +139,59 @@ export class ConnectionDriver {
     this.engine = engine;
     this.sink = sink;
     this.accept = options.accept;
+    this.options = options;
     this.handshake = new Promise<HandshakeInfo>((resolve, reject) => {
       this.resolveHandshake = resolve;
       this.rejectHandshake = reject;
     });
     // Nobody may be listening yet when an early failure rejects; the adapter awaits it.
     this.handshake.catch(() => {});
-    const ms = options.timeout;
-    if (ms !== undefined && ms > 0 && Number.isFinite(ms)) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        if (this._state !== 'handshaking') return;
-        this.abort(new TlsError('TIMEOUT', `the handshake did not complete within ${ms} ms`), true);
-      }, ms);
+    this.arm('handshake', options.timeout, (ms) => `the handshake did not complete within ${ms} ms`);
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) queueMicrotask(this.onAbort);
+      else signal.addEventListener('abort', this.onAbort, { once: true });
     }
+  }
+
+  private readonly onAbort = (): void => {
+    const reason: unknown = this.options.signal?.reason;
+    const phase = this._state === 'handshaking' ? 'handshake' : 'connection';
+    const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+    const err = timedOut
+      ? new TlsError('TIMEOUT', `${phase}: the abort signal timed out`, { cause: reason, detail: { phase } })
+      : new TlsError('CLOSED', `${phase}: aborted by the abort signal`, reason !== undefined ? { cause: reason, detail: { phase } } : { detail: { phase } });
+    this.abort(err, true);
+  };
+
+  /** (Re)start one timer; when it fires the connection ends with TIMEOUT naming the phase. */
+  private arm(name: TimerName, ms: number | undefined, why: (ms: number) => string): void {
+    if (ms === undefined || !(ms > 0) || !Number.isFinite(ms)) return;
+    const old = this.timers.get(name);
+    if (old !== undefined) clearTimeout(old);
+    this.timers.set(
+      name,
+      setTimeout(() => {
+        this.timers.delete(name);
+        if (name === 'close') {
+          // Our close_notify is out; the peer did not answer in time: stop waiting (not an error).
+          this.end();
+          this._state = 'closed';
+          this.clearTimers();
+          this.sink.destroyTransport();
+          return;
+        }
+        if (name === 'handshake' && this._state !== 'handshaking') return;
+        this.abort(new TlsError('TIMEOUT', `${name}: ${why(ms)}`, { detail: { phase: name } }), true);
+      }, ms),
+    );
+  }
+
+  /** A byte arrived (`inbound`) or was sent: restart the read and idle timers. */
+  private activity(inbound: boolean): void {
+    if (this._state !== 'open') return;
+    if (inbound) this.arm('read', this.options.readTimeout, (ms) => `no data from the server for ${ms} ms`);
+    this.arm('idle', this.options.idleTimeout, (ms) => `no data in either direction for ${ms} ms`);
   }
 
   get state(): DriverState {
@@ -147,6 +214,7 @@ export class ConnectionDriver {
    */
   receive(data: Uint8Array): boolean {
     if (this._state === 'closed') return true;
+    this.activity(true);
     try {
       this.engine.feed(data);
     } catch (e) {
@@ -177,7 +245,7 @@ export class ConnectionDriver {
   /** Hand decrypted data to the application; notice the handshake's end and close_notify. */
   progress(): boolean {
     if (this._state === 'handshaking' && this.engine.handshakeComplete) {
-      this.clearTimer();
+      this.clearTimer('handshake');
       const info = this.engine.info;
       if (info === undefined) {
         this.abort(new TlsError('INTERNAL', 'handshake complete but no handshake info'), false);
@@ -189,6 +257,7 @@ export class ConnectionDriver {
         return true;
       }
       this._state = 'open';
+      this.activity(true);
       this.resolveHandshake(info);
       this.sink.secured?.(info);
       // A 'secureConnect' listener may have destroyed the socket.
@@ -210,6 +279,7 @@ export class ConnectionDriver {
     if (this._state === 'closed' || this._state === 'closing') {
       throw this._error ?? new TlsError('CLOSED', 'the connection is closed for writing');
     }
+    this.activity(false);
     try {
       this.engine.write(data);
     } catch (e) {
@@ -221,6 +291,23 @@ export class ConnectionDriver {
     return this.flush();
   }
 
+  /** Send a KeyUpdate now (TLS 1.3) and flush it. */
+  updateKeys(opts: { requestPeer?: boolean } = {}): void {
+    if (!this.engine.updateKeys) throw new TlsError('BAD_CONFIG', 'updateKeys: this engine has no KeyUpdate');
+    try {
+      this.engine.updateKeys(opts);
+    } catch (e) {
+      const err = asTlsError(e);
+      if (this.engine.error) {
+        this.flush();
+        this.abort(err, false);
+      }
+      throw err;
+    }
+    this.activity(false);
+    this.flush();
+  }
+
   /**
    * Queue close_notify, flush it and end the transport's write side. After the handshake the
    * peer may still send (RFC 8446 §6.1: closing is per direction), so reading goes on until its
@@ -228,7 +315,7 @@ export class ConnectionDriver {
    */
   close(): void {
     if (this._state === 'closed' || this._state === 'closing') return;
-    this.clearTimer();
+    this.clearTimers();
     try {
       this.engine.close();
     } catch {
@@ -237,11 +324,14 @@ export class ConnectionDriver {
     this.flush();
     if (this._state === 'handshaking') {
       this._state = 'closed';
+      this.clearTimers();
       this.sink.endTransport(true);
       this.rejectHandshake(new TlsError('CLOSED', 'the connection was closed before the handshake completed'));
     } else {
       this._state = this.ended ? 'closed' : 'closing';
       this.sink.endTransport(this.ended);
+      // Wait for the peer's close_notify (or its end of stream), but not for ever.
+      if (this._state === 'closing') this.arm('close', this.options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT, () => '');
     }
   }
 
@@ -272,7 +362,7 @@ export class ConnectionDriver {
     if (this._state === 'closed') return;
     const wasHandshaking = this._state === 'handshaking';
     this._state = 'closed';
-    this.clearTimer();
+    this.clearTimers();
     if (!wasHandshaking) return;
     const err =
       cause instanceof TlsError
@@ -303,7 +393,10 @@ export class ConnectionDriver {
   private end(): void {
     if (this.ended) return;
     this.ended = true;
-    if (this._state === 'closing') this._state = 'closed';
+    if (this._state === 'closing') {
+      this._state = 'closed';
+      this.clearTimers();
+    }
     this.sink.deliverEnd();
   }
 
@@ -312,17 +405,28 @@ export class ConnectionDriver {
     const wasHandshaking = this._state === 'handshaking';
     this._state = 'closed';
     this._error = err;
-    this.clearTimer();
+    this.clearTimers();
     if (destroy) this.sink.destroyTransport();
     else this.sink.endTransport(true);
     if (wasHandshaking) this.rejectHandshake(err);
     else this.sink.fail(err);
   }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+  private clearTimer(name: TimerName): void {
+    const t = this.timers.get(name);
+    if (t !== undefined) clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  /** Every timer and the abort listener: nothing outlives the connection. */
+  private clearTimers(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    if (this._state === 'closed') this.options.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** Timers running now (tests check that none is left behind). */
+  get pendingTimers(): number {
+    return this.timers.size;
   }
 }

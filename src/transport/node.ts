@@ -23,6 +23,7 @@ import { ClientConnection } from '../connection.js';
 import type { ClientOptions } from '../types.js';
 import { splitOptions, type NodeConnectOptions } from './node-options.js';
 import { TLSSocket } from './tls-socket.js';
+import { driverOptions } from './drive.js';
 
 export { TLSSocket } from './tls-socket.js';
 export type { TLSSocketOptions } from './tls-socket.js';
@@ -60,7 +61,7 @@ export function connect(...args: unknown[]): TLSSocket {
   const transport: Duplex = split.socket ?? openTcp(split.net);
   const servername = options.servername === false ? undefined : (options.servername ?? split.client.host);
   socket = new TLSSocket(engine, transport, {
-    timeout: options.timeout,
+    ...driverOptions(options),
     servername,
     checkServerIdentity: split.checkServerIdentity,
     rejectUnauthorized: split.rejectUnauthorized,

@@ -25,7 +25,7 @@ import type { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
-import { ConnectionDriver, type TlsEngine, type TransportSink } from './drive.js';
+import { ConnectionDriver, driverOptions, type DriverOptions, type TlsEngine, type TransportSink } from './drive.js';
 import {
   authorizationErrorCode,
   cipherView,
@@ -49,7 +49,7 @@ interface SocketLike extends Duplex {
   localPort?: number;
 }
 
-export interface TLSSocketOptions {
+export interface TLSSocketOptions extends Omit<DriverOptions, 'accept'> {
   /** Abort the handshake after this many ms (TlsError 'TIMEOUT'). */
   timeout?: number;
   /** The name the certificate was checked against (node:tls's `servername`). */
@@ -92,7 +92,7 @@ export class TLSSocket extends Duplex {
     this.servername = options.servername;
     const check = options.checkServerIdentity;
     this.driver = new ConnectionDriver(engine, this.makeSink(), {
-      timeout: options.timeout,
+      ...driverOptions(options),
       accept: check === undefined ? undefined : (info) => this.checkIdentity(info, check, options.rejectUnauthorized ?? true),
     });
     this.handshake = this.driver.handshake;
@@ -234,6 +234,15 @@ export class TLSSocket extends Duplex {
   /** Whether the session was resumed (node:tls's isSessionReused()). */
   isSessionReused(): boolean {
     return this.info?.resumed ?? false;
+  }
+
+  /**
+   * TLS 1.3: send a KeyUpdate now and move to the next write key; `requestPeer` asks the server
+   * to update its key too (RFC 8446 §4.6.3). Throws a TlsError (BAD_CONFIG before the handshake
+   * or on TLS 1.2, CLOSED after close).
+   */
+  updateKeys(opts: { requestPeer?: boolean } = {}): void {
+    this.driver.updateKeys(opts);
   }
 
   /** The error that ended the connection, if any. */

@@ -9,7 +9,7 @@
  */
 import { TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
-import { ConnectionDriver, type TlsEngine, type TransportSink } from './drive.js';
+import { ConnectionDriver, type DriverOptions, type TlsEngine, type TransportSink } from './drive.js';
 
 /** Bytes as the runtimes hand them out: Uint8Array (Deno, Bun, workerd), ArrayBuffer (WebSocketStream), any view. */
 export type ByteChunk = Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -44,7 +44,7 @@ export interface TlsStreams {
 export async function attachStreams(
   engine: TlsEngine,
   stream: ByteStreamPair,
-  options: { timeout?: number } = {},
+  options: DriverOptions = {},
 ): Promise<TlsStreams> {
   // Only TlsErrors leave the API: a stream that is locked (or not a stream) is a usage error,
   // and a reader already taken is given back.

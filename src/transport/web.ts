@@ -9,6 +9,7 @@
  */
 import { ClientConnection } from '../connection.js';
 import type { ClientOptions } from '../types.js';
+import { driverOptions } from './drive.js';
 import { attachStreams, type ByteStreamPair, type TlsStreams } from './web-streams.js';
 
 export type { ByteStreamPair, ByteChunk, TlsStreams } from './web-streams.js';
@@ -21,5 +22,5 @@ export function connectStreams(stream: ByteStreamPair, options: ClientOptions): 
   } catch (e) {
     return Promise.reject(e);
   }
-  return attachStreams(engine, stream, { timeout: options.timeout });
+  return attachStreams(engine, stream, driverOptions(options));
 }

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { opensslCredArgs, testPki, type TestPki } from '../helpers/certs.js';
 import { programMissing, skipFor } from '../helpers/env.js';
 import { exchange, startOpenSslServer, stopAllPeers, waitUntil } from '../helpers/peers.js';
