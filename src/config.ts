@@ -43,6 +43,7 @@ export interface ResolvedConfig {
   readonly recordSizeLimit: number | undefined;
   readonly recordPadding: number;
   readonly maxHandshakeSize: number;
+  readonly allowLegacyRenegotiation: boolean;
 }
 
 /** OpenSSL's default max_cert_list (ssl/ssl_local.h SSL_MAX_CERT_LIST_DEFAULT): 100 KiB. */
@@ -227,6 +228,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     if (alpn.indexOf(p) !== i) throw badConfig(`alpn: ${JSON.stringify(p)} is listed twice`);
     checkAlpnId(p);
   }
+  for (const k of ['allowLegacyRenegotiation', 'allowCnFallback', 'middleboxCompat'] as const) {
+    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw badConfig(`${k}: expected true or false`);
+  }
   for (const k of ['random', 'now', 'verifyCallback', 'onEvent', 'keyLog'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') throw badConfig(`${k}: expected a function`);
   }
@@ -284,6 +288,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     recordSizeLimit,
     recordPadding,
     maxHandshakeSize,
+    allowLegacyRenegotiation: options.allowLegacyRenegotiation === true,
   });
 }
 

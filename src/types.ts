@@ -80,6 +80,12 @@ export interface ClientOptions {
    * limits the records we send.
    */
   recordSizeLimit?: number;
+  /**
+   * TLS 1.2: accept a server without secure renegotiation (no renegotiation_info, RFC 5746).
+   * Off by default, as in OpenSSL 3: such a server leaves the client unable to detect a spliced
+   * handshake (RFC 5746 §4.1).
+   */
+  allowLegacyRenegotiation?: boolean;
   /** TLS 1.3 record padding policy (RFC 8446 §5.4): pad each record's plaintext to a multiple of this many bytes (default 0: none). */
   recordPadding?: number;
   /**

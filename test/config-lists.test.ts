@@ -72,3 +72,30 @@ describe('explanations speak of options; the CLI of flags', () => {
     expect(r.stderr).toMatch(/^error: BAD_CONFIG: --ignore: unknown certificate flag "EXPIRD" \(nearest valid: "EXPIRED"\)/);
   });
 });
+
+describe('signature_algorithms_cert advertises what the X.509 verifier accepts', () => {
+  const certSchemes = async (opts: ClientOptions) => {
+    const { decodeClientHello } = await import('../src/handshake/messages/hello.js');
+    const { ExtensionType } = await import('../src/handshake/codec/types.js');
+    const c = new ClientConnection({ verify: 'none', ...opts });
+    const e = decodeClientHello(c.takeOutput()!.subarray(9)).extensions;
+    const codes = (d: Uint8Array | undefined) => (d === undefined ? undefined : Array.from({ length: (d.length - 2) / 2 }, (_, i) => (d[2 + 2 * i]! << 8) | d[3 + 2 * i]!));
+    return { sig: codes(e.get(ExtensionType.signature_algorithms)), cert: codes(e.get(ExtensionType.signature_algorithms_cert)) };
+  };
+  it('sigalgs narrowed to RSA-PSS still accepts ECDSA, EdDSA and PKCS#1 certificates', async () => {
+    const r = await certSchemes({ sigalgs: ['rsa_pss_rsae_sha256'] });
+    expect(r.sig).toEqual([0x0804]);
+    expect(r.cert).toEqual(expect.arrayContaining([0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0809, 0x0401, 0x0501, 0x0601]));
+    expect(r.cert).not.toContain(0x0201); // SHA-1 signatures are refused by the verifier
+    expect(r.cert).not.toContain(0x0203);
+  });
+  it('a SHA-1 scheme named in sigalgs is listed too (the verifier flags it; ignore may accept it)', async () => {
+    const r = await certSchemes({ sigalgs: ['ecdsa_secp256r1_sha256', 'ecdsa_sha1'] });
+    expect(r.cert).toContain(0x0203);
+    expect(r.cert).toContain(0x0809);
+  });
+  it('omitted when it would repeat signature_algorithms (the default)', async () => {
+    const r = await certSchemes({});
+    expect(r.cert).toBeUndefined();
+  });
+});

@@ -28,6 +28,8 @@ export interface ConnectArgs {
   recordSizeLimit: number | undefined;
   /** --max-handshake-size N: the Certificate message limit. */
   maxHandshakeSize: number | undefined;
+  /** --allow-legacy-renegotiation: accept a TLS 1.2 server without RFC 5746. */
+  allowLegacyRenegotiation: boolean;
   debug: DebugLevel;
   quiet: boolean;
   /** --show-certs: print the received certificate chain on stderr. */
@@ -124,7 +126,7 @@ const VALUE_OPTIONS = new Set([
   '--trace',
   '--trace-file',
 ]);
-const FLAG_OPTIONS = new Set(['--quiet', '--show-certs', '--trace-secrets']);
+const FLAG_OPTIONS = new Set(['--quiet', '--show-certs', '--trace-secrets', '--allow-legacy-renegotiation']);
 
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -190,6 +192,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
     maxFrag: undefined,
     recordSizeLimit: undefined,
     maxHandshakeSize: undefined,
+    allowLegacyRenegotiation: false,
     debug: 'none',
     quiet: false,
     showCerts: false,
@@ -273,6 +276,9 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         a.now = t;
         break;
       }
+      case '--allow-legacy-renegotiation':
+        a.allowLegacyRenegotiation = true;
+        break;
       case '--keylog':
         if (value === '') throw badConfig('--keylog needs a file name');
         a.keylogFile = value;

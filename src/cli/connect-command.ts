@@ -71,6 +71,7 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (args.maxFrag !== undefined) opts.maxFragmentLength = args.maxFrag;
   if (args.recordSizeLimit !== undefined) opts.recordSizeLimit = args.recordSizeLimit;
   if (args.maxHandshakeSize !== undefined) opts.maxHandshakeSize = args.maxHandshakeSize;
+  if (args.allowLegacyRenegotiation) opts.allowLegacyRenegotiation = true;
   // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
   const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);
   if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);

@@ -41,6 +41,8 @@ Options of connect (and doctor):
                          (max_fragment_length, and record_size_limit with the same value)
   --record-size-limit N  offer record_size_limit N (64..16385)
   --max-handshake-size N largest Certificate message accepted (default 102400)
+  --allow-legacy-renegotiation
+                         accept a TLS 1.2 server without secure renegotiation (RFC 5746)
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!
                          Without it, the SSLKEYLOGFILE environment variable names the file
   --debug LEVEL          none | error | state | info | verbose (verbose prints secrets)

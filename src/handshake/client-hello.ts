@@ -6,6 +6,7 @@
  */
 import { generateKeyShares, type KeyShare, type NamedGroup } from '../crypto/groups.js';
 import type { ResolvedConfig } from '../config.js';
+import { SIGNATURE_SCHEMES } from '../crypto/sigschemes.js';
 import { ProtocolVersion, ExtensionType, HandshakeType } from './codec/types.js';
 import { encodeHandshake } from './codec/handshake.js';
 import {
@@ -33,6 +34,9 @@ import { encodeClientHello } from './messages/hello.js';
 import type { HandshakeContext, HandshakeState } from './state.js';
 import { ExpectServerHello } from './client13/expect-server-hello.js';
 
+/** The schemes the X.509 verifier accepts in certificate signatures by default (no SHA-1). */
+const X509_SCHEMES = SIGNATURE_SCHEMES.filter((s) => s.alg.kind === 'ed25519' || s.alg.kind === 'ed448' || s.alg.hash !== 'sha1');
+
 /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3) is not sent: we send the extension instead. */
 
 export interface ClientHelloParams {
@@ -55,8 +59,16 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
   // only when TLS 1.2 may be negotiated); signature_algorithms_cert what may sign certificates.
   const schemes = has12 ? config.sigSchemes : config.sigSchemes.filter((s) => s.tls13);
   exts.push(ext(ExtensionType.signature_algorithms, encodeSignatureAlgorithms(schemes.map((s) => s.code))));
-  if (has13) {
-    exts.push(ext(ExtensionType.signature_algorithms_cert, encodeSignatureAlgorithmsCert(config.sigSchemes.map((s) => s.code))));
+  // RFC 8446 §4.2.3: signature_algorithms_cert names the schemes we accept in certificates, which
+  // is what the X.509 verifier checks (every scheme but SHA-1), not `sigalgs`: narrowing the
+  // handshake signatures to RSA-PSS must not forbid an ECDSA-signed chain. Omitted when it would
+  // repeat signature_algorithms ("the signature_algorithms extension applies" then). A SHA-1
+  // scheme named in `sigalgs` is listed too: the verifier flags it BAD_ALGORITHM, which `ignore`
+  // may accept on purpose.
+  const certSchemes = [...X509_SCHEMES, ...config.sigSchemes.filter((s) => !X509_SCHEMES.includes(s))].map((s) => s.code);
+  const same = certSchemes.length === schemes.length && certSchemes.every((c, i) => c === schemes[i]!.code);
+  if (has13 && !same) {
+    exts.push(ext(ExtensionType.signature_algorithms_cert, encodeSignatureAlgorithmsCert(certSchemes)));
   }
   if (config.alpn.length > 0) exts.push(ext(ExtensionType.alpn, encodeAlpn(config.alpn)));
   // RFC 6066 §8: ask for a stapled OCSP response (no responder ids, no extensions).

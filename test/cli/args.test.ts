@@ -31,6 +31,7 @@ describe('parseArgs', () => {
         minVersion: '1.2', maxVersion: '1.3', ciphers: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
         groups: ['x25519', 'secp256r1'], sigalgs: ['ecdsa_secp256r1_sha256'], timeout: 1500, debug: 'state', quiet: true, showCerts: false, now: undefined, trace: undefined, traceFile: undefined, traceSecrets: false,
         ignore: ['EXPIRED', 'NOT_YET_VALID'], alpn: ['h2', 'http/1.1'], keylogFile: 'keys.txt', send: 'a\r\nb',
+        allowLegacyRenegotiation: false,
       },
     });
   });

@@ -17,6 +17,8 @@ describe('connect flags for record sizes and limits', () => {
   it('--max-frag, --record-size-limit, --max-handshake-size reach the options', () => {
     const o = clientOptions(connectArgs(['--max-frag', '512', '--record-size-limit=1000', '--max-handshake-size', '200000', '--verify', 'none']), io);
     expect(o).toMatchObject({ maxFragmentLength: 512, recordSizeLimit: 1000, maxHandshakeSize: 200000 });
+    expect(clientOptions(connectArgs(['--allow-legacy-renegotiation', '--verify', 'none']), io).allowLegacyRenegotiation).toBe(true);
+    expect(clientOptions(connectArgs(['--verify', 'none']), io).allowLegacyRenegotiation).toBeUndefined();
   });
   it('a default handshake time-out; --timeout overrides it', () => {
     expect(clientOptions(connectArgs(['--verify', 'none']), io).timeout).toBe(DEFAULT_CLI_HANDSHAKE_TIMEOUT);

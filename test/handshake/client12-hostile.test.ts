@@ -77,8 +77,10 @@ describe('TLS 1.2 handshake against a node:crypto server', () => {
     expect(f.conn.info!.extendedMasterSecret).toBe(false);
   });
 
-  it('server without renegotiation_info: allowed (puretls never renegotiates)', () => {
-    const f = new FakeServer12({}, { renegotiationInfo: null });
+  it('server without renegotiation_info: handshake_failure by default (RFC 5746 §4.1), accepted with allowLegacyRenegotiation', () => {
+    const err = expectFirstFlightFailure({}, { renegotiationInfo: null }, 'HANDSHAKE_FAILURE', 'handshake_failure');
+    expect(err.explanation).toMatch(/RFC 5746 §4\.1.*`allowLegacyRenegotiation`/);
+    const f = new FakeServer12({ allowLegacyRenegotiation: true }, { renegotiationInfo: null });
     f.handshake();
     expect(f.conn.handshakeComplete).toBe(true);
   });

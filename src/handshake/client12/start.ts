@@ -146,13 +146,26 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
   if (limits) ctx.setRecordLimits(limits);
 
   check(`server selected ${suite.name} (offered, TLS 1.2)`);
+  // RFC 5746 §4.1: without renegotiation_info the client cannot tell whether an attacker has
+  // spliced its own handshake in front of ours — from the client's side the attack looks like an
+  // ordinary initial handshake, and the server takes our handshake for a renegotiation. A client
+  // that requires secure renegotiation aborts with handshake_failure; like OpenSSL 3 we do, unless
+  // the user accepts legacy servers on purpose.
+  if (!renegotiationInfo && !config.allowLegacyRenegotiation) {
+    throw new TlsError(
+      'HANDSHAKE_FAILURE',
+      'the server does not support secure renegotiation (no renegotiation_info, RFC 5746): an attacker could splice a handshake of ' +
+        'its own in front of ours and this client could not tell (RFC 5746 §4.1); set `allowLegacyRenegotiation` to connect anyway',
+      { alert: 'handshake_failure' },
+    );
+  }
   ctx.emit({
     type: 'check',
     what: 'secure renegotiation indication (RFC 5746)',
     ok: true,
     detail: renegotiationInfo
       ? 'renegotiation_info empty, as on an initial handshake'
-      : 'the server sent no renegotiation_info (a legacy server); allowed because puretls never renegotiates (RFC 5746 §4.1)',
+      : 'the server sent no renegotiation_info (a legacy server), accepted because `allowLegacyRenegotiation` is set: an attacker could have spliced a handshake in front of ours (RFC 5746 §4.1)',
   });
   ctx.emit({
     type: 'check',
