@@ -133,9 +133,7 @@ export class RecordDeframer {
   private checkType(type: number, bytes: Uint8Array): void {
     // RFC 8446 §5: an unknown content type MUST be answered with unexpected_message.
     if (!isKnownContentType(type)) {
-      // A printable first byte is usually a plaintext protocol answering ("HTTP/1.1 400", "220 smtp").
-      const text = type >= 0x20 && type < 0x7f ? ` (${JSON.stringify(String.fromCharCode(type))}: the peer seems to answer in plain text, not TLS)` : '';
-      throw new TlsError('UNEXPECTED_MESSAGE', `record of unknown content type ${type}${text}`, {
+      throw new TlsError('UNEXPECTED_MESSAGE', `record of unknown content type ${type}`, {
         alert: 'unexpected_message',
         // The first bytes, so a diagnosis can say what the peer speaks instead (HTTP, SSH...).
         detail: { peerBytes: bytes.slice(0, PEER_BYTES_KEPT) },
