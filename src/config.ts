@@ -44,6 +44,7 @@ export interface ResolvedConfig {
   readonly recordPadding: number;
   readonly maxHandshakeSize: number;
   readonly allowLegacyRenegotiation: boolean;
+  readonly keyUpdateAfterBytes: number | undefined;
 }
 
 /** OpenSSL's default max_cert_list (ssl/ssl_local.h SSL_MAX_CERT_LIST_DEFAULT): 100 KiB. */
@@ -289,6 +290,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     recordPadding,
     maxHandshakeSize,
     allowLegacyRenegotiation: options.allowLegacyRenegotiation === true,
+    keyUpdateAfterBytes: intOption(options, 'keyUpdateAfterBytes', 1, Number.MAX_SAFE_INTEGER),
   });
 }
 

@@ -22,9 +22,21 @@ import type { RecordProtection } from './record/protection.js';
 import { RecordLayer, type InboundRecord } from './record/record-layer.js';
 import type { ClientOptions, HandshakeInfo, TraceEvent } from './types.js';
 import { concat } from './wire/bytes.js';
+import { suiteByName } from './crypto/suites.js';
 
 /** Records that carry nothing useful (empty records, warning alerts, KeyUpdates, CCS) in a row. */
 const MAX_NOISE_IN_A_ROW = 32;
+/**
+ * Records one write key may protect before we update it (RFC 8446 §5.5: AES-GCM 2^24.5 full-size
+ * records; RFC 9147 §4.5.3 gives the same confidentiality limit and none below 2^64 records for
+ * ChaCha20-Poly1305, where the sequence number ends first). TLS 1.3 only: TLS 1.2 has no KeyUpdate.
+ */
+const AEAD_RECORD_LIMIT: Readonly<Record<string, number>> = {
+  'aes-128-gcm': Math.floor(2 ** 24.5),
+  'aes-256-gcm': Math.floor(2 ** 24.5),
+};
+/** Update a little before the limit, so one large write never crosses it. */
+const AEAD_LIMIT_MARGIN = 1024;
 /** Tickets kept for resumption (the most recent ones). */
 const MAX_TICKETS = 8;
 /** Longest exporter output: HKDF's bound for SHA-256, 255 × 32 (RFC 5869 §2.3), for both versions. */
@@ -45,6 +57,10 @@ export class ClientConnection {
   private noiseInARow = 0;
   /** NewSessionTickets in a row without data: bounded on their own (BoGo SendEmptyRecords-Pass). */
   private ticketsInARow = 0;
+  /** Records and plaintext bytes sent under the current write key (for automatic KeyUpdate). */
+  private writeKeyRecords = 0;
+  private writeKeyBytes = 0;
+  private _keyUpdatesSent = 0;
   private readEpoch = 0;
   /** The negotiated version, once the ServerHello is processed. */
   private version: '1.2' | '1.3' | undefined;
@@ -184,6 +200,7 @@ export class ClientConnection {
       return;
     }
     try {
+      this.maybeUpdateKeys(data.length);
       this.send(ContentType.application_data, data);
     } catch (e) {
       throw this.fail(e);
@@ -220,6 +237,40 @@ export class ClientConnection {
   get peerFinished(): Uint8Array | undefined {
     return this.bindings?.serverFinished.slice();
   }
+
+  /**
+   * TLS 1.3: send a KeyUpdate now and switch to the next write key (RFC 8446 §4.6.3); with
+   * `requestPeer` the server is asked to update its key as well. Also done automatically
+   * before the AEAD's usage limit, and every `keyUpdateAfterBytes` bytes when that is set.
+   */
+  updateKeys(opts: { requestPeer?: boolean } = {}): void {
+    if (this._error) throw this._error;
+    if (this.sentCloseNotify) throw new TlsError('CLOSED', 'updateKeys after close(): the connection is closed for writing');
+    if (!this._handshakeComplete) throw new TlsError('BAD_CONFIG', 'updateKeys: the handshake is not complete yet');
+    if (!this.state.sendKeyUpdate) throw new TlsError('BAD_CONFIG', `updateKeys: ${this._info?.protocol ?? 'this version'} has no KeyUpdate (TLS 1.3 only)`);
+    try {
+      this.state.sendKeyUpdate(opts.requestPeer === true, this.ctx);
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /** KeyUpdates we sent (on request, automatically, or answering the server's request). */
+  get keyUpdatesSent(): number {
+    return this._keyUpdatesSent;
+  }
+
+  /** Before sending `n` bytes of application data: update the key if a limit would be crossed. */
+  private maybeUpdateKeys(n: number): void {
+    if (!this.state.sendKeyUpdate) return;
+    const after = this.config.keyUpdateAfterBytes;
+    const records = Math.ceil(n / this.records.maxSendContent);
+    const limit = AEAD_RECORD_LIMIT[this._suiteAead ?? ''];
+    if ((after !== undefined && this.writeKeyBytes >= after) || (limit !== undefined && this.writeKeyRecords + records > limit - AEAD_LIMIT_MARGIN)) {
+      this.state.sendKeyUpdate(false, this.ctx);
+    }
+  }
+  private _suiteAead: string | undefined;
 
   /** Application data received, or null when none is buffered. */
   read(): Uint8Array | null {
@@ -459,6 +510,10 @@ export class ClientConnection {
     const first = this.out.length;
     if (plain) this.records.encodePlain(type, data, this.out);
     else this.records.encode(type, data, this.out);
+    if (!plain && this.records.writeEncrypted) {
+      this.writeKeyRecords += this.out.length - first;
+      this.writeKeyBytes += data.length;
+    }
     if (!this.emitFn) return;
     const encrypted = !plain && this.records.writeEncrypted;
     const max = this.records.maxSendContent;
@@ -542,6 +597,9 @@ export class ClientConnection {
       },
       setWriteProtection(p: RecordProtection, label: string) {
         self.records.setWriteProtection(p);
+        self.writeKeyRecords = 0;
+        self.writeKeyBytes = 0;
+        if (label.endsWith('N+1')) self._keyUpdatesSent++;
         self.emit({ type: 'key', label: `write key: ${label}`, from: label });
       },
       setVersion(v: '1.2' | '1.3') {
@@ -568,6 +626,7 @@ export class ClientConnection {
         }
       },
       complete(info: HandshakeInfo) {
+        self._suiteAead = suiteByName(info.cipher)?.aead;
         self._info = { ...info, recordLimits: self.records.limits };
         self._handshakeComplete = true;
         self.noiseInARow = 0;

@@ -86,6 +86,8 @@ export interface ClientOptions {
    * handshake (RFC 5746 §4.1).
    */
   allowLegacyRenegotiation?: boolean;
+  /** TLS 1.3: send a KeyUpdate after this many bytes of application data under one key (besides the automatic one before the AEAD's limit). */
+  keyUpdateAfterBytes?: number;
   /** TLS 1.3 record padding policy (RFC 8446 §5.4): pad each record's plaintext to a multiple of this many bytes (default 0: none). */
   recordPadding?: number;
   /**

@@ -28,6 +28,8 @@ export interface ConnectArgs {
   recordSizeLimit: number | undefined;
   /** --max-handshake-size N: the Certificate message limit. */
   maxHandshakeSize: number | undefined;
+  /** --key-update-after BYTES: a KeyUpdate every BYTES bytes sent (TLS 1.3). */
+  keyUpdateAfter: number | undefined;
   /** --allow-legacy-renegotiation: accept a TLS 1.2 server without RFC 5746. */
   allowLegacyRenegotiation: boolean;
   debug: DebugLevel;
@@ -117,6 +119,7 @@ const VALUE_OPTIONS = new Set([
   '--max-frag',
   '--record-size-limit',
   '--max-handshake-size',
+  '--key-update-after',
   '--debug',
   '--ignore',
   '--alpn',
@@ -193,6 +196,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
     recordSizeLimit: undefined,
     maxHandshakeSize: undefined,
     allowLegacyRenegotiation: false,
+    keyUpdateAfter: undefined,
     debug: 'none',
     quiet: false,
     showCerts: false,
@@ -276,6 +280,9 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         a.now = t;
         break;
       }
+      case '--key-update-after':
+        a.keyUpdateAfter = integer(name, value, 1, Number.MAX_SAFE_INTEGER);
+        break;
       case '--allow-legacy-renegotiation':
         a.allowLegacyRenegotiation = true;
         break;

@@ -7,6 +7,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { TlsError } from '../errors.js';
 import type { ClientOptions, TraceEvent } from '../types.js';
 import type { ConnectArgs } from './args.js';
+import type { TLSSocket } from '../transport/tls-socket.js';
 import { reportError, type CliIO } from './main.js';
 import { handshakeLine, shows, traceLine } from './print.js';
 import { chainLines } from './show-certs.js';
@@ -72,6 +73,7 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (args.recordSizeLimit !== undefined) opts.recordSizeLimit = args.recordSizeLimit;
   if (args.maxHandshakeSize !== undefined) opts.maxHandshakeSize = args.maxHandshakeSize;
   if (args.allowLegacyRenegotiation) opts.allowLegacyRenegotiation = true;
+  if (args.keyUpdateAfter !== undefined) opts.keyUpdateAfterBytes = args.keyUpdateAfter;
   // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
   const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);
   if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);
@@ -106,6 +108,45 @@ export class HandshakeRecorder {
 /** The certificate block, when asked for by --show-certs or --debug info/verbose. */
 function wantsChain(args: ConnectArgs): boolean {
   return args.showCerts || args.debug === 'info' || args.debug === 'verbose';
+}
+
+/**
+ * Stdin to the socket line by line, where a line "k" sends a KeyUpdate and "K" one that asks
+ * the server to update too (as openssl s_client does). Returns a function that stops it.
+ */
+function pipeWithKeyCommands(stdin: NodeJS.ReadableStream, socket: TLSSocket, io: CliIO): () => void {
+  let partial = Buffer.alloc(0);
+  const onData = (chunk: Buffer | string): void => {
+    let buf = Buffer.concat([partial, Buffer.from(chunk)]);
+    let nl: number;
+    while ((nl = buf.indexOf(10)) >= 0) {
+      const line = buf.subarray(0, nl + 1);
+      buf = buf.subarray(nl + 1);
+      const text = line.toString('latin1').replace(/\r?\n$/, '');
+      if (text === 'k' || text === 'K') {
+        try {
+          socket.updateKeys({ requestPeer: text === 'K' });
+          io.stderr.write(`KEYUPDATE${text === 'K' ? ' (update_requested)' : ''}\n`);
+        } catch (e) {
+          io.stderr.write(`KEYUPDATE refused: ${e instanceof Error ? e.message : String(e)}\n`);
+        }
+      } else if (!socket.write(line)) {
+        stdin.pause();
+        socket.once('drain', () => stdin.resume());
+      }
+    }
+    partial = Buffer.from(buf);
+  };
+  const onEnd = (): void => {
+    if (partial.length > 0 && !socket.destroyed) socket.write(partial);
+    partial = Buffer.alloc(0);
+  };
+  stdin.on('data', onData);
+  stdin.once('end', onEnd);
+  return () => {
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+  };
 }
 
 export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> {
@@ -148,6 +189,7 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
   if (!args.quiet) io.stderr.write(handshakeLine(socket.info!) + '\n');
 
   const stdin = args.send === undefined ? io.stdin : undefined;
+  let stopKeys: (() => void) | undefined;
   const finished = new Promise<number>((resolve) => {
     let failed: unknown;
     socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
@@ -156,6 +198,7 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
     });
     socket.on('close', () => {
       stdin?.unpipe(socket);
+      stopKeys?.();
       // The server ended the stream: a clean close only with close_notify. Without it the output
       // may be cut, and like `openssl s_client` we say so and fail (requireCloseNotify).
       if (failed === undefined && 'eof' in socket.connection) {
@@ -173,7 +216,8 @@ export async function runConnect(args: ConnectArgs, io: CliIO): Promise<number> 
     if (args.send.length > 0) socket.write(args.send);
   } else if (stdin) {
     // Stdin's end does not close the connection: the server decides when the exchange is over.
-    stdin.pipe(socket, { end: false });
+    if (args.quiet) stdin.pipe(socket, { end: false });
+    else stopKeys = pipeWithKeyCommands(stdin, socket, io);
   }
   const code = await finished;
   // Let the last bytes reach stdout before main() returns and the launcher exits.

@@ -34,13 +34,15 @@ Options of connect (and doctor):
   --sigalgs LIST         signature schemes (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)
   --alpn LIST            ALPN protocols (h2,http/1.1)
   --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);
-                         without it, stdin is sent
+                         without it, stdin is sent; on stdin a line "k" sends a KeyUpdate,
+                         "K" one that asks the server to update too (not with --quiet)
   --timeout MS           give up on a handshake that takes longer (default 30000)
   --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
   --max-frag N           ask for records of at most N bytes: 512 | 1024 | 2048 | 4096
                          (max_fragment_length, and record_size_limit with the same value)
   --record-size-limit N  offer record_size_limit N (64..16385)
   --max-handshake-size N largest Certificate message accepted (default 102400)
+  --key-update-after N   TLS 1.3: send a KeyUpdate after every N bytes sent
   --allow-legacy-renegotiation
                          accept a TLS 1.2 server without secure renegotiation (RFC 5746)
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!

@@ -82,6 +82,11 @@ export interface HandshakeState {
   /** True once the server's Finished is verified (TLS 1.3 CCS tolerance ends there). */
   readonly afterServerFinished?: boolean;
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState;
+  /**
+   * TLS 1.3 after the handshake: send a KeyUpdate (asking the peer to update too when
+   * `requestPeer`) and switch our write key (RFC 8446 §4.6.3). Absent: no KeyUpdate here.
+   */
+  sendKeyUpdate?(requestPeer: boolean, ctx: HandshakeContext): void;
   /** TLS 1.2: a ChangeCipherSpec from the server moves the state on. Absent: TLS 1.3 rules apply. */
   handleChangeCipherSpec?(ctx: HandshakeContext): HandshakeState;
 }

@@ -39,6 +39,8 @@ export interface TlsStreams {
   connection: TlsEngine;
   /** Send close_notify and close the transport's writable side. */
   close(): Promise<void>;
+  /** TLS 1.3: send a KeyUpdate now (RFC 8446 §4.6.3); `requestPeer` asks the server to update too. */
+  updateKeys(opts?: { requestPeer?: boolean }): void;
 }
 
 export async function attachStreams(
@@ -190,6 +192,9 @@ export async function attachStreams(
     writable,
     info,
     connection: engine,
+    updateKeys(opts) {
+      driver.updateKeys(opts);
+    },
     async close() {
       driver.close();
       await writer.closed.catch(() => {});

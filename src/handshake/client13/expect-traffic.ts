@@ -87,13 +87,21 @@ export class ExpectTraffic implements HandshakeState {
       ctx.emit({ type: 'check', what: 'KeyUpdate request already answered (nothing sent since our KeyUpdate)', ok: true });
     } else if (updateRequested) {
       // Answer with our own KeyUpdate (update_not_requested), then switch our write key.
-      ctx.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: KeyUpdateRequest.update_not_requested })), { request: 'update_not_requested' });
-      ctx.emit({ type: 'key-update', direction: 'sent', updateRequested: false });
-      const nextClient = this.t.keys.next(this.t.clientSecret);
-      this.t.clientSecret = nextClient.secret;
-      this.answeredWith = new Tls13Protection(createAead(this.t.suite.aead!, nextClient.key), nextClient.iv);
-      ctx.setWriteProtection(this.answeredWith, 'client_application_traffic_secret_N+1');
+      this.sendKeyUpdate(false, ctx);
     }
     return this;
+  }
+
+  /** RFC 8446 §4.6.3: KeyUpdate under the current key, then the next client secret. */
+  sendKeyUpdate(requestPeer: boolean, ctx: HandshakeContext): void {
+    const request = requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested;
+    ctx.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: request })), {
+      request: requestPeer ? 'update_requested' : 'update_not_requested',
+    });
+    ctx.emit({ type: 'key-update', direction: 'sent', updateRequested: requestPeer });
+    const nextClient = this.t.keys.next(this.t.clientSecret);
+    this.t.clientSecret = nextClient.secret;
+    this.answeredWith = new Tls13Protection(createAead(this.t.suite.aead!, nextClient.key), nextClient.iv);
+    ctx.setWriteProtection(this.answeredWith, 'client_application_traffic_secret_N+1');
   }
 }
