@@ -125,9 +125,24 @@ export class ClientConnection {
   get stateName(): string {
     return this.state.name;
   }
-  /** Whether takeOutput() has bytes. */
+  /** WANT_WRITE: takeOutput() has bytes to send. */
   get wantsWrite(): boolean {
     return this.out.length > 0;
+  }
+  /**
+   * WANT_READ: nothing more can happen until feed() gets bytes from the peer (the handshake
+   * waits for the server, or the connection is open and the peer has not closed). False once the
+   * connection is closed or failed.
+   */
+  get wantsRead(): boolean {
+    if (this._error || this._peerClosed || this.canceled) return false;
+    return !this.sentCloseNotify || this._handshakeComplete;
+  }
+  /** Plaintext bytes received and not yet taken by read(). */
+  get bytesAvailable(): number {
+    let n = 0;
+    for (const b of this.inbox) n += b.length;
+    return n;
   }
 
   /**
