@@ -372,7 +372,10 @@ export function validateFfdheParams(p: bigint, g: bigint, policy: FfdheParamsPol
     throw tlsError('INSUFFICIENT_SECURITY', `server Diffie-Hellman prime is ${bits} bits, need at least ${minBits}`);
   }
   if (!policy.allowUnknown) {
-    throw tlsError('INSUFFICIENT_SECURITY', `server Diffie-Hellman prime (${bits} bits) is not an RFC 7919 group`);
+    throw tlsError(
+      'INSUFFICIENT_SECURITY',
+      `server Diffie-Hellman prime (${bits} bits) is neither an RFC 7919 nor an RFC 3526 group: an unknown prime cannot be checked to be a safe prime here, so it is refused`,
+    );
   }
   return null;
 }

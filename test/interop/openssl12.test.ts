@@ -105,6 +105,7 @@ describe.skipIf(skipFor(programMissing('openssl'), 'openssl interop'))('interop:
   let rsaKxCred: ServerCred;
   let ffdhe2048: string;
   let modp2048: string;
+  let modp1536: string;
   const servers = new Map<string, Promise<Peer>>();
 
   beforeAll(() => {
@@ -125,6 +126,8 @@ describe.skipIf(skipFor(programMissing('openssl'), 'openssl interop'))('interop:
     modp2048 = join(dir, 'modp2048.pem');
     run(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048', '-out', ffdhe2048]);
     run(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_2048', '-out', modp2048]);
+    modp1536 = join(dir, 'modp1536.pem');
+    run(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_1536', '-out', modp1536]);
   });
   afterAll(stopAllPeers);
 
@@ -285,11 +288,18 @@ describe.skipIf(skipFor(programMissing('openssl'), 'openssl interop'))('interop:
       expect(err.code).toBe('PEER_ALERT');
       expect(err.alertName).toBe('handshake_failure');
     });
-    it('a 2048-bit group that is not RFC 7919 (modp_2048): INSUFFICIENT_SECURITY', async ({ expect }) => {
+    it('the RFC 3526 group modp_2048 (a known safe prime, the default of many set-ups): accepted', async ({ expect }) => {
       const peer = await www('dhe-modp', () => pki.leaf('rsa2048'), ['-cipher', 'kDHE', '-dhparam', modp2048]);
+      const r = await get(peer, { ciphers: [DHE[0]![0]] }, expect);
+      expect(r.info.cipher).toBe(DHE[0]![0]);
+      expect(r.info.group).toBe('modp2048');
+    });
+    it('a group below 2048 bits (modp_1536): INSUFFICIENT_SECURITY, the explanation says why', async ({ expect }) => {
+      const peer = await www('dhe-modp1536', () => pki.leaf('rsa2048'), ['-cipher', 'kDHE:@SECLEVEL=0', '-dhparam', modp1536]);
       const events: TraceEvent[] = [];
       const err = await failure(connect(base(peer, { ciphers: [DHE[0]![0]], onEvent: (e) => events.push(e) })));
       expect(err.code).toBe('INSUFFICIENT_SECURITY');
+      expect(err.explanation).toMatch(/1536 bits, need at least 2048/);
       expect(sent(events, 'insufficient_security')).toBe(true);
     });
   });

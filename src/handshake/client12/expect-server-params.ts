@@ -4,6 +4,7 @@
  * Each state takes exactly the messages that may come next; anything else is unexpected_message.
  */
 import { computeSharedSecret, dhGenerate, dhShared, generateKeyShare, validateFfdheParams } from '../../crypto/groups.js';
+import { modpGroupByPrime } from '../../crypto/modp-primes.js';
 import { bytesToBigInt } from '../../crypto/bigint.js';
 import { rsaEncryptPkcs1 } from '../../crypto/rsa-encrypt.js';
 import type { PublicKey } from '../../crypto/types.js';
@@ -164,14 +165,27 @@ export class ExpectServerKeyExchange extends State12 {
 
   private dhe(msg: HandshakeMessage, ctx: HandshakeContext): KeyExchange12 {
     const ske = decodeServerKeyExchangeDhe(msg.body);
-    // RFC 7919 §3-§4: accept only the RFC 7919 groups (of at least 2048 bits); p and g are checked
-    // before the signature so an unknown or small group is refused whoever signed it.
-    const group = validateFfdheParams(bytesToBigInt(ske.p), bytesToBigInt(ske.g));
-    if (!group) throw new TlsError('INSUFFICIENT_SECURITY', 'server Diffie-Hellman group is not an RFC 7919 group', { alert: 'insufficient_security' });
-    // RFC 7919 §4: when we listed ffdhe groups, the server must use one of them.
-    const offered = ctx.config.groups.filter((g) => g.kind === 'ffdhe');
-    if (offered.length > 0 && !offered.includes(group)) {
-      throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses ${group.name}, which we did not offer`, { alert: 'illegal_parameter' });
+    // RFC 7919 §3-§4: accept only known safe primes of at least 2048 bits (RFC 7919 and RFC 3526);
+    // p and g are checked before the signature so an unknown or small group is refused whoever signed it.
+    // The RFC 3526 MODP groups of 2048 bits and up are known safe primes too: a server that does
+    // not know RFC 7919 (OpenSSL's modp_2048, common Apache/nginx settings) sends one of them.
+    const p = bytesToBigInt(ske.p);
+    const modp = modpGroupByPrime(p);
+    let group: { name: string; p?: bigint; g?: bigint };
+    if (modp) {
+      if (bytesToBigInt(ske.g) !== modp.g) {
+        throw new TlsError('ILLEGAL_PARAMETER', `${modp.name} prime with a generator other than 2`, { alert: 'illegal_parameter' });
+      }
+      group = modp;
+    } else {
+      const named = validateFfdheParams(p, bytesToBigInt(ske.g));
+      if (!named) throw new TlsError('INSUFFICIENT_SECURITY', 'server Diffie-Hellman group is not an RFC 7919 or RFC 3526 group', { alert: 'insufficient_security' });
+      // RFC 7919 §4: when we listed ffdhe groups and the server picked one, it must be one of those.
+      const offered = ctx.config.groups.filter((g) => g.kind === 'ffdhe');
+      if (offered.length > 0 && !offered.includes(named)) {
+        throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses ${named.name}, which we did not offer`, { alert: 'illegal_parameter' });
+      }
+      group = named;
     }
     const sig = verifyHandshakeSignature(ctx.config, '1.2', this.hs.chain, ske.scheme, this.signed(ske.params), ske.signature);
     ctx.emit({ type: 'message', direction: 'received', name: 'server_key_exchange', length: msg.raw.length, summary: { group: group.name, scheme: sig.scheme.name } });
