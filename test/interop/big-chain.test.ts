@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { TlsError } from '../../src/errors.js';
 import { programMissing, skipFor } from '../helpers/env.js';
 import { exchange, startOpenSslServer, stopAllPeers } from '../helpers/peers.js';

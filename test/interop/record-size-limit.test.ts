@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connect } from '../../src/transport/node.js';
+import { connectAsync as connect } from '../../src/transport/node.js';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { programMissing, skipFor } from '../helpers/env.js';
 import { readAtLeast, startGnutlsServer, stopAllPeers, within } from '../helpers/peers.js';
