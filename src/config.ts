@@ -125,6 +125,9 @@ const OPTION_NAMES = new Set([
   'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'requireCloseNotify', 'now',
   'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
   'onEvent', 'keyLog', 'random', 'revocation',
+  // issue 12: record sizes, keys, renegotiation, time-outs (the time-outs and signal are the async adapters')
+  'maxFragmentLength', 'recordSizeLimit', 'recordPadding', 'maxHandshakeSize', 'keyUpdateAfterBytes', 'allowLegacyRenegotiation',
+  'handshakeTimeout', 'readTimeout', 'idleTimeout', 'closeTimeout', 'signal',
 ]);
 
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
