@@ -12,6 +12,8 @@ import { REGISTERED_ALPN_IDS } from './handshake/extensions/alpn.js';
 import { editDistance, nearest, unknownEntry } from './suggest.js';
 import { CERT_FLAGS } from './x509/flags.js';
 import type { ClientOptions, RevocationMode, TlsVersionName, VerifyMode } from './types.js';
+import type { ClientIdentity } from './identity/identity.js';
+import { identityFromOptions } from './identity/load.js';
 import { utf8 } from './wire/bytes.js';
 import { isIP } from './wire/ip.js';
 import { loadCertificates, loadTrustAnchors } from './x509/index.js';
@@ -37,6 +39,8 @@ export interface ResolvedConfig {
   /** Trust anchors (DER), loaded once here so bad PEM fails before any byte is sent. */
   readonly trustAnchors: readonly Uint8Array[];
   readonly intermediates: readonly Uint8Array[];
+  /** The client identity (certificate + key or signer), checked here; undefined when none. */
+  readonly identity: ClientIdentity | undefined;
 }
 
 /**
@@ -223,11 +227,16 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     throw badConfig(`timeout: expected a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
   }
 
+  if (options.selectIdentity !== undefined && typeof options.selectIdentity !== 'function') throw badConfig('`selectIdentity`: expected a function');
+  if (options.postHandshakeAuth !== undefined && typeof options.postHandshakeAuth !== 'boolean') throw badConfig('`postHandshakeAuth`: expected a boolean');
+  const identity = identityFromOptions(options);
+
   const trustAnchors = anchorsFor(options.ca, verify);
   const intermediates = verify === 'none' ? [] : loadCertificates(options.intermediates, 'intermediates');
 
   return Object.freeze({
     options,
+    identity,
     trustAnchors,
     intermediates,
     versions,

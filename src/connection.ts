@@ -15,7 +15,7 @@ import { AlertDescription, alertName, asTlsError, TlsError } from './errors.js';
 import { HandshakeJoiner } from './handshake/codec/handshake.js';
 import { HandshakeType, handshakeTypeName } from './handshake/codec/types.js';
 import { startClientHandshake } from './handshake/client-hello.js';
-import type { HandshakeContext, HandshakeMessage, HandshakeState, SessionBindings, StoredTicket } from './handshake/state.js';
+import type { HandshakeContext, HandshakeMessage, HandshakeState, PendingOperation, SessionBindings, StoredTicket } from './handshake/state.js';
 import { formatKeyLogLine } from './handshake/keylog.js';
 import { ContentType, contentTypeName } from './record/content-type.js';
 import type { RecordProtection } from './record/protection.js';
@@ -45,6 +45,9 @@ export class ClientConnection {
   private noiseInARow = 0;
   /** NewSessionTickets in a row without data: bounded on their own (BoGo SendEmptyRecords-Pass). */
   private ticketsInARow = 0;
+  /** How we answered a CertificateRequest, if one came (for CLIENT_CERT_REQUIRED). */
+  private clientCert: 'none' | 'empty' | 'sent' = 'none';
+  private receivedData = false;
   private readEpoch = 0;
   /** The negotiated version, once the ServerHello is processed. */
   private version: '1.2' | '1.3' | undefined;
@@ -126,12 +129,7 @@ export class ClientConnection {
     }
     try {
       this.records.push(data);
-      for (;;) {
-        if (this._peerClosed || this.canceled) break;
-        const rec = this.records.next();
-        if (!rec) break;
-        this.processRecord(rec);
-      }
+      this.pump();
     } catch (e) {
       throw this.fail(e);
     }
@@ -162,6 +160,54 @@ export class ClientConnection {
       this.emit({ type: 'closed', reason: 'truncated' });
     }
     return 'truncated';
+  }
+
+  /**
+   * The operation the handshake waits for (an asynchronous signer), or undefined. While one is
+   * pending, feed() only buffers: the driver awaits `result` and calls completeOperation() or
+   * failOperation(); synchronous signers never get here.
+   */
+  get pendingOperation(): PendingOperation | undefined {
+    return this._error ? undefined : this.state.pending;
+  }
+
+  /** Resume the handshake with the value the pending operation produced. Throws like feed(). */
+  completeOperation(value: unknown): void {
+    this.resumeOperation((ctx) => this.state.resume!(value, ctx));
+  }
+
+  /** The pending operation failed: the handshake fails (internal_error is sent). */
+  failOperation(error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    this.resumeOperation(() => {
+      if (error instanceof TlsError) throw error;
+      throw new TlsError('BAD_CONFIG', `signer: ${this.state.pending!.description} failed: ${why}`, { alert: 'internal_error', cause: error });
+    });
+  }
+
+  private resumeOperation(step: (ctx: HandshakeContext) => HandshakeState): void {
+    if (this._error) throw this._error;
+    if (!this.state.pending) throw new TlsError('CLOSED', 'no operation is pending');
+    try {
+      const before = this.state;
+      const next = step(this.ctx);
+      this.emit({ type: 'state', from: before.name, to: next.name });
+      this.state = next;
+      this.drainHandshake();
+      this.pump();
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /** Process every complete record buffered, unless the handshake waits for an operation. */
+  private pump(): void {
+    for (;;) {
+      if (this._peerClosed || this.canceled || this.state.pending) break;
+      const rec = this.records.next();
+      if (!rec) break;
+      this.processRecord(rec);
+    }
   }
 
   /** Bytes to send to the peer, or null when there is nothing to send. */
@@ -290,7 +336,13 @@ export class ClientConnection {
       throw new TlsError('UNEXPECTED_MESSAGE', 'plaintext handshake record after encryption started', { alert: 'unexpected_message' });
     }
     this.joiner.push(rec.plaintext);
+    this.drainHandshake();
+  }
+
+  /** Dispatch every complete handshake message joined so far (stops while an operation is pending). */
+  private drainHandshake(): void {
     for (;;) {
+      if (this.state.pending) break;
       const m = this.joiner.next();
       if (!m) break;
       // RFC 5246 §7.3: after ServerHelloDone the server waits for the client's flight; a message
@@ -382,6 +434,15 @@ export class ClientConnection {
       return;
     }
     // RFC 8446 §6.2: every other alert is fatal, whatever its level says.
+    if (this.clientCert === 'empty' && !this.receivedData && CLIENT_CERT_ALERTS.has(desc)) {
+      // We answered a CertificateRequest with an empty Certificate and the server gave up: in
+      // TLS 1.3 this alert comes after our Finished, so it may end a "complete" handshake.
+      throw new TlsError(
+        'CLIENT_CERT_REQUIRED',
+        `the server requires a client certificate (it asked for one, we had none to send, and it answered with ${name}): configure \`cert\` and \`key\` (or \`pfx\`, or \`signer\`) with a certificate the server trusts`,
+        { alert: desc, direction: 'received' },
+      );
+    }
     throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${alertHint(desc)}`, {
       alert: desc,
       direction: 'received',
@@ -425,6 +486,7 @@ export class ClientConnection {
     }
     this.noiseInARow = 0;
     this.ticketsInARow = 0;
+    this.receivedData = true;
     // A decrypted record is a fresh array we may keep; a view of the input must be copied.
     this.inbox.push(rec.aliased ? rec.plaintext.slice() : rec.plaintext);
   }
@@ -583,6 +645,9 @@ export class ClientConnection {
       setBindings(b: SessionBindings) {
         self.bindings = b;
       },
+      noteClientCertificate(sent: boolean) {
+        self.clientCert = sent ? 'sent' : 'empty';
+      },
       storeTicket(t: StoredTicket) {
         self.tickets.push(t);
         if (self.tickets.length > MAX_TICKETS) self.tickets.shift();
@@ -590,6 +655,18 @@ export class ClientConnection {
     };
   }
 }
+
+/**
+ * Alerts a server sends when it requires a client certificate and got none: certificate_required
+ * (RFC 8446 §4.4.2.4), handshake_failure (RFC 5246 §7.4.6, OpenSSL and GnuTLS in TLS 1.2),
+ * bad_certificate and access_denied (some servers).
+ */
+const CLIENT_CERT_ALERTS: ReadonlySet<number> = new Set([
+  AlertDescription.certificate_required,
+  AlertDescription.handshake_failure,
+  AlertDescription.bad_certificate,
+  AlertDescription.access_denied,
+]);
 
 /** A sentence that helps a person act on a received alert. */
 function alertHint(desc: number): string {

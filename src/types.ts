@@ -5,6 +5,7 @@
  */
 import type { RandomSource } from './crypto/random.js';
 import type { TlsError } from './errors.js';
+import type { ClientIdentity, ClientSigner } from './identity/identity.js';
 
 export type TlsVersionName = '1.2' | '1.3';
 export type VerifyMode = 'none' | 'optional' | 'required';
@@ -76,6 +77,39 @@ export interface ClientOptions {
   keyLog?: (line: string) => void;
   /** Randomness source (tests fix it); default crypto.getRandomValues. */
   random?: RandomSource;
+
+  // ---- client authentication (mutual TLS)
+  /** Client certificate chain, leaf first: PEM (one or many blocks) or DER, one or many. */
+  cert?: CertInput | CertInput[];
+  /** The client certificate's private key: PEM or DER; PKCS#8, PKCS#1 (RSA), SEC1 (EC) or encrypted PKCS#8 (with `passphrase`). */
+  key?: string | Uint8Array;
+  /** Passphrase of an encrypted `key` or of a `pfx`. */
+  passphrase?: string;
+  /** PKCS#12 (.p12/.pfx) bytes: certificate chain and key, with `passphrase`. */
+  pfx?: Uint8Array;
+  /** Signs for a key that never enters JavaScript (secure element, TPM, WebCrypto): use with `cert`. */
+  signer?: ClientSigner;
+  /** An identity made by `loadIdentity()` (reusable; needed by the sans-IO core for encrypted keys and pfx). */
+  identity?: ClientIdentity;
+  /** Choose the identity from the server's request (CA names, schemes); undefined/null: send none. */
+  selectIdentity?: (request: CertificateRequestInfo) => ClientIdentity | undefined | null;
+  /** TLS 1.3: offer post-handshake client authentication (RFC 8446 §4.2.6, §4.6.2). Default false. */
+  postHandshakeAuth?: boolean;
+}
+
+/** A server's CertificateRequest, as `selectIdentity` sees it. */
+export interface CertificateRequestInfo {
+  version: TlsVersionName;
+  /** Signature schemes the server accepts (IANA names; unknown code points as 0x....). */
+  signatureSchemes: string[];
+  /** Acceptable CAs (distinguished names as text, e.g. "CN=Device CA,O=Example"); empty: any. */
+  certificateAuthorities: string[];
+  /** The same, DER-encoded (compare with ClientIdentity.issuerNames). */
+  certificateAuthoritiesDer: Uint8Array[];
+  /** TLS 1.2: certificate types (rsa_sign, ecdsa_sign, ...). */
+  certificateTypes?: string[];
+  /** TLS 1.3: a request after the handshake (post_handshake_auth). */
+  postHandshake: boolean;
 }
 
 export interface VerifyReport {
@@ -106,6 +140,8 @@ export interface HandshakeInfo {
   encryptThenMac?: boolean;
   /** The stapled OCSP response and its verdict (absent when `revocation` is 'off'). */
   ocsp?: OcspInfo;
+  /** Client authentication: whether the server asked, and what we sent. */
+  clientAuth?: { requested: boolean; subject?: string; scheme?: string };
 }
 
 /** What the server stapled (RFC 6066 §8 / RFC 8446 §4.4.2.1) and what it says about the leaf. */
@@ -127,6 +163,8 @@ export interface OcspInfo {
   signer?: 'issuer' | 'delegated';
   /** The stapled OCSPResponse (DER), as received. */
   response?: Uint8Array;
+  /** Client authentication: whether the server asked, and what we sent. */
+  clientAuth?: { requested: boolean; subject?: string; scheme?: string };
 }
 
 /** Events: the learner's window into the handshake. */

@@ -31,6 +31,8 @@ export interface Handshake12 {
   /** RFC 6066 §8: the server acknowledged status_request, so a CertificateStatus may follow its Certificate. */
   statusPromised: boolean;
   alpn?: string;
+  /** Client authentication: whether the server asked, and what we sent. */
+  clientAuth?: { requested: boolean; subject?: string; scheme?: string };
 }
 
 /** After the Certificate: the verified chain. After the ServerKeyExchange: the signature too. */

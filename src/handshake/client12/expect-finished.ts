@@ -105,6 +105,7 @@ export class ExpectServerFinished extends State12 {
       extendedMasterSecret: this.hs.ems,
       ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
       ...(chain.ocsp ? { ocsp: chain.ocsp } : {}),
+      ...(this.hs.clientAuth ? { clientAuth: this.hs.clientAuth } : {}),
     };
     const next = new ExpectTraffic12(this.hs.clientProtection);
     const { clientRandom, serverRandom } = this.hs;

@@ -14,7 +14,7 @@ import { HandshakeType } from '../codec/types.js';
 import { decodeCertificate12 } from '../messages/certificate.js';
 import { decodeCertificateStatus } from '../extensions/status-request.js';
 import { applyRevocation } from '../revocation.js';
-import { decodeCertificateRequest12 } from '../messages/certificate-request.js';
+import { decodeCertificateRequest12, type CertificateRequest12 } from '../messages/certificate-request.js';
 import { decodeServerHelloDone } from '../messages/empty.js';
 import {
   decodeServerKeyExchangeDhe,
@@ -195,7 +195,7 @@ export class ExpectCertificateRequestOrDone extends State12 {
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     if (!acceptMessage12(msg, ctx, HandshakeType.certificate_request, HandshakeType.server_hello_done)) return this;
-    if (msg.type === HandshakeType.server_hello_done) return new ExpectServerHelloDone(this.hs, this.kx, false).handle(msg, ctx);
+    if (msg.type === HandshakeType.server_hello_done) return new ExpectServerHelloDone(this.hs, this.kx, undefined).handle(msg, ctx);
     const req = decodeCertificateRequest12(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({
@@ -203,9 +203,9 @@ export class ExpectCertificateRequestOrDone extends State12 {
       direction: 'received',
       name: 'certificate_request',
       length: msg.raw.length,
-      summary: { certificateTypes: req.certificateTypes, authorities: req.certificateAuthorities.length, answer: 'empty Certificate (no client certificate configured)' },
+      summary: { certificateTypes: req.certificateTypes, signatureAlgorithms: req.signatureAlgorithms.length, authorities: req.certificateAuthorities.length },
     });
-    return new ExpectServerHelloDone(this.hs, this.kx, true);
+    return new ExpectServerHelloDone(this.hs, this.kx, req);
   }
 }
 
@@ -214,7 +214,7 @@ export class ExpectServerHelloDone extends State12 {
   constructor(
     private readonly hs: Authenticated12,
     private readonly kx: KeyExchange12,
-    private readonly certRequested: boolean,
+    private readonly certRequest: CertificateRequest12 | undefined,
   ) {
     super();
   }
@@ -224,6 +224,6 @@ export class ExpectServerHelloDone extends State12 {
     decodeServerHelloDone(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'server_hello_done', length: msg.raw.length, summary: {} });
-    return sendClientFlight(ctx, this.hs, this.kx, this.certRequested);
+    return sendClientFlight(ctx, this.hs, this.kx, this.certRequest);
   }
 }

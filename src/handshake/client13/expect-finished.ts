@@ -8,7 +8,7 @@ import { Tls13Protection } from '../../record/protection.js';
 import { HandshakeType } from '../codec/types.js';
 import { encodeHandshake } from '../codec/handshake.js';
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
-import { encodeCertificate13 } from '../messages/certificate.js';
+import { sendClientAuth13, type ClientAuthResult } from './client-auth.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { verifyFinished, verifyReport, type ChainVerified, type SignatureVerified } from '../verify.js';
 import type { Handshake13 } from './expect-server-params.js';
@@ -25,7 +25,7 @@ export class ExpectFinished implements HandshakeState {
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     expectMessage(msg, HandshakeType.finished);
-    const { keys, transcript, suite } = this.hs;
+    const { keys, transcript } = this.hs;
     const received = decodeFinished(msg.body, keys.serverHandshake.secret.length).verifyData;
     // RFC 8446 §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(.. CertificateVerify)).
     const expected = keys.finished(keys.serverHandshake.secret, transcript.current());
@@ -38,12 +38,21 @@ export class ExpectFinished implements HandshakeState {
 
     // Our flight. RFC 8446 Appendix D.4: the compatibility CCS precedes our first encrypted record.
     if (ctx.config.middleboxCompat && !this.hs.sentCcs) ctx.sendChangeCipherSpec();
-    if (this.hs.certRequestContext !== undefined) {
-      // RFC 8446 §4.4.2: with no certificate to offer, send a Certificate with an empty list.
-      const certMsg = encodeHandshake(HandshakeType.certificate, encodeCertificate13({ context: this.hs.certRequestContext, entries: [] }));
-      ctx.sendHandshake(certMsg, { certificates: 0 });
-      transcript.add(certMsg);
+    // RFC 8446 §4.4: [Certificate, CertificateVerify] answer a CertificateRequest, before Finished.
+    if (this.hs.certRequest) {
+      return sendClientAuth13(ctx, this.hs.certRequest, transcript, false, (c, clientAuth) => this.sendFinished(c, app, clientAuth, received));
     }
+    return this.sendFinished(ctx, app, undefined, received);
+  }
+
+  /** Our Finished, the application keys, and the handshake's end. */
+  private sendFinished(
+    ctx: HandshakeContext,
+    app: ReturnType<Handshake13['keys']['application']>,
+    clientAuth: ClientAuthResult | undefined,
+    received: Uint8Array,
+  ): HandshakeState {
+    const { keys, transcript, suite } = this.hs;
     const verifyData = keys.finished(keys.clientHandshake.secret, transcript.current());
     const fin = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
     ctx.sendHandshake(fin, {});
@@ -63,6 +72,7 @@ export class ExpectFinished implements HandshakeState {
       verify: verifyReport(this.chain),
       serverName: ctx.config.sni,
       ...(this.chain.ocsp ? { ocsp: this.chain.ocsp } : {}),
+      ...(clientAuth ? { clientAuth } : {}),
     };
     const next = new ExpectTraffic({
       suite,

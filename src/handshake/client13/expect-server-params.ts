@@ -19,6 +19,7 @@ import { expectMessage, type HandshakeContext, type HandshakeMessage, type Hands
 import { certificateVerifyContent13, verifyHandshakeSignature, verifyServerCertificates, type ChainVerified, type SignatureVerified } from '../verify.js';
 import type { HandshakeKeySchedule13 } from './keys.js';
 import { ExpectFinished } from './expect-finished.js';
+import { readCertRequest13, type CertRequest13 } from './client-auth.js';
 
 /** What the 1.3 states carry from one to the next. */
 export interface Handshake13 {
@@ -30,8 +31,8 @@ export interface Handshake13 {
   helloRetry: boolean;
   sentCcs: boolean;
   alpn?: string;
-  /** Set when the server sent a CertificateRequest (we answer with an empty Certificate). */
-  certRequestContext?: Uint8Array;
+  /** Set when the server sent a CertificateRequest (answered after its Finished). */
+  certRequest?: CertRequest13;
 }
 
 /**
@@ -112,17 +113,15 @@ export class ExpectCertificateOrCertReq implements HandshakeState {
     expectMessage(msg, HandshakeType.certificate, HandshakeType.certificate_request);
     if (msg.type === HandshakeType.certificate) return new ExpectCertificate(this.hs).handle(msg, ctx);
     const req = decodeCertificateRequest13(msg.body);
-    // RFC 8446 §4.3.2: signature_algorithms MUST be present.
-    if (!req.extensions.has(ExtensionType.signature_algorithms)) {
-      throw new TlsError('MISSING_EXTENSION', 'CertificateRequest without signature_algorithms', { alert: 'missing_extension' });
-    }
+    // RFC 8446 §4.3.2: signature_algorithms MUST be present (missing_extension otherwise).
+    const certRequest = readCertRequest13(req);
     // RFC 8446 §4.3.2: in the handshake, certificate_request_context is empty.
     if (req.context.length !== 0) {
       throw new TlsError('ILLEGAL_PARAMETER', 'CertificateRequest in the handshake with a non-empty context', { alert: 'illegal_parameter' });
     }
     this.hs.transcript.add(msg.raw);
-    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { extensions: [...req.extensions.keys()].map(extensionTypeName), answer: 'empty Certificate (no client certificate configured)' } });
-    return new ExpectCertificate({ ...this.hs, certRequestContext: req.context });
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { extensions: [...req.extensions.keys()].map(extensionTypeName), certificateAuthorities: certRequest.authorities.length } });
+    return new ExpectCertificate({ ...this.hs, certRequest });
   }
 }
 
