@@ -3,7 +3,7 @@
  * option is a `BAD_CONFIG` TlsError naming the option. The result is a frozen, resolved config
  * the state machines read (suites, groups and schemes as registry rows, trust anchors as DER).
  */
-import { resolveSuites, type CipherSuite } from './crypto/suites.js';
+import { CIPHER_SUITES, resolveSuites, type CipherSuite } from './crypto/suites.js';
 import { GROUPS, groupByName, type NamedGroup } from './crypto/groups.js';
 import { resolveSigSchemes, type SignatureScheme } from './crypto/sigschemes.js';
 import { secureRandom, type RandomSource } from './crypto/random.js';
@@ -14,6 +14,7 @@ import { CERT_FLAGS } from './x509/flags.js';
 import type { ClientOptions, RevocationMode, TlsVersionName, VerifyMode } from './types.js';
 import type { ClientIdentity } from './identity/identity.js';
 import { identityFromOptions } from './identity/load.js';
+import { resolvePsk, type ExternalPsk, type PskOption } from './identity/psk.js';
 import { utf8 } from './wire/bytes.js';
 import { isIP } from './wire/ip.js';
 import { loadCertificates, loadTrustAnchors } from './x509/index.js';
@@ -41,6 +42,9 @@ export interface ResolvedConfig {
   readonly intermediates: readonly Uint8Array[];
   /** The client identity (certificate + key or signer), checked here; undefined when none. */
   readonly identity: ClientIdentity | undefined;
+  /** The external PSK, checked here (a callback is called per handshake). */
+  readonly psk: ExternalPsk | PskOption | undefined;
+  readonly pskMode: 'psk_dhe_ke' | 'psk_ke';
 }
 
 /**
@@ -123,7 +127,17 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (min > max) throw badConfig(`minVersion ${min} is above maxVersion ${max}`);
   const versions = new Set<TlsVersionName>(VERSIONS.filter((v) => v >= min && v <= max));
 
-  const suites = resolveSuites(options.ciphers, versions);
+  let suites = resolveSuites(options.ciphers, versions);
+  if (options.psk !== undefined && options.ciphers === undefined && versions.has('1.2')) {
+    // A configured PSK brings the TLS 1.2 PSK suites (RFC 4279/5487/5489/7905), ahead of the
+    // certificate suites; TLS 1.3 uses the PSK with its own suites.
+    const pskSuites = CIPHER_SUITES.filter((s) => s.auth === 'psk');
+    const firstTls12 = suites.findIndex((s) => s.version === '1.2');
+    suites = firstTls12 < 0 ? [...suites, ...pskSuites] : [...suites.slice(0, firstTls12), ...pskSuites, ...suites.slice(firstTls12)];
+  }
+  if (options.psk === undefined && suites.some((s) => s.auth === 'psk')) {
+    throw badConfig(`\`ciphers\`: ${suites.find((s) => s.auth === 'psk')!.name} needs a pre-shared key: set \`psk\``);
+  }
 
   const groupNames = listOf(options.groups, 'groups');
   let groups: NamedGroup[];
@@ -230,6 +244,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (options.selectIdentity !== undefined && typeof options.selectIdentity !== 'function') throw badConfig('`selectIdentity`: expected a function');
   if (options.postHandshakeAuth !== undefined && typeof options.postHandshakeAuth !== 'boolean') throw badConfig('`postHandshakeAuth`: expected a boolean');
   const identity = identityFromOptions(options);
+  const psk = options.psk === undefined || typeof options.psk === 'function' ? options.psk : resolvePsk(options.psk);
+  const pskMode = options.pskMode ?? 'psk_dhe_ke';
+  if (pskMode !== 'psk_dhe_ke' && pskMode !== 'psk_ke') throw badConfig(`\`pskMode\`: expected 'psk_dhe_ke' or 'psk_ke', got ${JSON.stringify(pskMode)}`);
 
   const trustAnchors = anchorsFor(options.ca, verify);
   const intermediates = verify === 'none' ? [] : loadCertificates(options.intermediates, 'intermediates');
@@ -237,6 +254,8 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   return Object.freeze({
     options,
     identity,
+    psk,
+    pskMode,
     trustAnchors,
     intermediates,
     versions,

@@ -6,6 +6,7 @@
 import type { RandomSource } from './crypto/random.js';
 import type { TlsError } from './errors.js';
 import type { ClientIdentity, ClientSigner } from './identity/identity.js';
+import type { PskOption } from './identity/psk.js';
 
 export type TlsVersionName = '1.2' | '1.3';
 export type VerifyMode = 'none' | 'optional' | 'required';
@@ -95,6 +96,12 @@ export interface ClientOptions {
   selectIdentity?: (request: CertificateRequestInfo) => ClientIdentity | undefined | null;
   /** TLS 1.3: offer post-handshake client authentication (RFC 8446 §4.2.6, §4.6.2). Default false. */
   postHandshakeAuth?: boolean;
+
+  // ---- pre-shared keys
+  /** An external PSK `{ identity, key (bytes or hex), hash? }`, or a callback given the server's identity hint (TLS 1.2). */
+  psk?: PskOption;
+  /** TLS 1.3 PSK key exchange: 'psk_dhe_ke' (with (EC)DHE, forward secret; default) or 'psk_ke' (PSK only). */
+  pskMode?: 'psk_dhe_ke' | 'psk_ke';
 }
 
 /** A server's CertificateRequest, as `selectIdentity` sees it. */
@@ -142,6 +149,8 @@ export interface HandshakeInfo {
   ocsp?: OcspInfo;
   /** Client authentication: whether the server asked, and what we sent. */
   clientAuth?: { requested: boolean; subject?: string; scheme?: string };
+  /** The handshake was authenticated with this external PSK identity (no certificates). */
+  pskIdentity?: string;
 }
 
 /** What the server stapled (RFC 6066 §8 / RFC 8446 §4.4.2.1) and what it says about the leaf. */
@@ -165,6 +174,8 @@ export interface OcspInfo {
   response?: Uint8Array;
   /** Client authentication: whether the server asked, and what we sent. */
   clientAuth?: { requested: boolean; subject?: string; scheme?: string };
+  /** The handshake was authenticated with this external PSK identity (no certificates). */
+  pskIdentity?: string;
 }
 
 /** Events: the learner's window into the handshake. */

@@ -37,6 +37,11 @@ export interface ConnectArgs {
   keylogFile: string | undefined;
   /** --send TEXT with escapes interpreted; undefined: pipe stdin. */
   send: string | undefined;
+  /** Client authentication: --cert FILE --key FILE [--pass PW], or --pfx FILE [--pass PW]. */
+  certFile?: string;
+  keyFile?: string;
+  pfxFile?: string;
+  passphrase?: string;
 }
 
 export type Command =
@@ -114,6 +119,10 @@ const VALUE_OPTIONS = new Set([
   '--now',
   '--trace',
   '--trace-file',
+  '--cert',
+  '--key',
+  '--pass',
+  '--pfx',
 ]);
 const FLAG_OPTIONS = new Set(['--quiet', '--show-certs', '--trace-secrets']);
 
@@ -259,11 +268,24 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
       case '--send':
         a.send = unescape(value);
         break;
+      case '--cert':
+      case '--key':
+      case '--pfx':
+        if (value === '') throw badConfig(`${name} needs a file name`);
+        if (name === '--cert') a.certFile = value;
+        else if (name === '--key') a.keyFile = value;
+        else a.pfxFile = value;
+        break;
+      case '--pass':
+        a.passphrase = value;
+        break;
     }
   }
   if (positionals.length === 0) throw badConfig(`${command} needs HOST:PORT`);
   if (positionals.length > 1) throw badConfig(`unexpected argument "${positionals[1]}"`);
   const { host, port } = parseHostPort(positionals[0]!);
+  if (a.pfxFile !== undefined && (a.certFile !== undefined || a.keyFile !== undefined)) throw badConfig('--pfx carries the certificate and key: give --pfx or --cert/--key, not both');
+  if ((a.certFile === undefined) !== (a.keyFile === undefined)) throw badConfig('--cert and --key go together');
   if (a.minVersion && a.maxVersion && a.minVersion > a.maxVersion) {
     throw badConfig(`--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
   }

@@ -26,6 +26,15 @@ function readCaFiles(files: readonly string[]): Uint8Array[] {
   });
 }
 
+function readFileFor(flag: string, file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new TlsError('BAD_CONFIG', `cannot read ${flag} file ${file}: ${why}`);
+  }
+}
+
 /** A file created (mode 0600) or appended to, one line per call. */
 function fileWriter(file: string, flag: string): (line: string) => void {
   try {
@@ -64,6 +73,10 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
     const t = args.now;
     opts.now = () => t;
   }
+  if (args.certFile !== undefined) opts.cert = readFileFor('--cert', args.certFile);
+  if (args.keyFile !== undefined) opts.key = readFileFor('--key', args.keyFile);
+  if (args.pfxFile !== undefined) opts.pfx = readFileFor('--pfx', args.pfxFile);
+  if (args.passphrase !== undefined) opts.passphrase = args.passphrase;
   // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
   const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);
   if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);

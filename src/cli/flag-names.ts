@@ -23,6 +23,10 @@ const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   keyUpdateAfterBytes: '--key-update-after',
   keyLog: '--keylog',
   now: '--now',
+  cert: '--cert',
+  key: '--key',
+  pfx: '--pfx',
+  passphrase: '--pass',
 };
 
 /** The explanation with option names replaced by the CLI flags that set them. */

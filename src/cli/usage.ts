@@ -35,6 +35,10 @@ Options of connect (and doctor):
   --alpn LIST            ALPN protocols (h2,http/1.1)
   --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);
                          without it, stdin is sent
+  --cert FILE --key FILE client certificate chain (PEM/DER, leaf first) and its private key
+                         (PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with --pass)
+  --pfx FILE             client certificate and key from a PKCS#12 file (with --pass)
+  --pass PW              passphrase of an encrypted --key or of --pfx
   --timeout MS           give up on a handshake that takes longer
   --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!

@@ -25,7 +25,7 @@ import {
 } from '../messages/key-exchange12.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
 import { verifyHandshakeSignature, verifyServerCertificates } from '../verify.js';
-import { acceptMessage12, State12, type Authenticated12, type Handshake12, type KeyExchange12 } from './common.js';
+import { acceptMessage12, State12, type Authenticated12, type CertAuthenticated12, type Handshake12, type KeyExchange12 } from './common.js';
 import { sendClientFlight } from './client-flight.js';
 
 /**
@@ -78,14 +78,14 @@ export class ExpectCertificate12 extends State12 {
       detail: chain.status === 'skipped' ? 'skipped (verify=none)' : chain.status === 'ok' ? 'trusted, valid, name matches' : chain.flags.join(','),
     });
     ctx.emit({ type: 'check', what: `leaf ${chain.leafKey.kind} key fits ${suite.auth?.toUpperCase()} authentication`, ok: true });
-    const hs: Authenticated12 = { ...this.hs, chain };
+    const hs: CertAuthenticated12 = { ...this.hs, chain };
     // RFC 6066 §8: after the server acknowledged status_request, a CertificateStatus may follow.
     if (this.hs.statusPromised) return new ExpectCertificateStatus12(hs);
     return afterCertificate({ ...hs, chain: applyRevocation(ctx.config, chain, undefined, ctx) }, ctx);
   }
 }
 
-function afterCertificate(hs: Authenticated12, ctx: HandshakeContext): HandshakeState {
+function afterCertificate(hs: CertAuthenticated12, ctx: HandshakeContext): HandshakeState {
   if (hs.suite.kx === 'rsa') return new ExpectCertificateRequestOrDone(hs, rsaKeyExchange(hs, ctx));
   return new ExpectServerKeyExchange(hs);
 }
@@ -96,7 +96,7 @@ function afterCertificate(hs: Authenticated12, ctx: HandshakeContext): Handshake
  */
 export class ExpectCertificateStatus12 extends State12 {
   readonly name = 'ExpectCertificateStatus';
-  constructor(private readonly hs: Authenticated12) {
+  constructor(private readonly hs: CertAuthenticated12) {
     super();
   }
 
@@ -116,7 +116,7 @@ export class ExpectCertificateStatus12 extends State12 {
  * RFC 5246 §7.4.7.1: the premaster secret is client_version (0x0303, as in our ClientHello) and
  * 46 random bytes, encrypted with RSAES-PKCS1-v1_5 to the server's certificate key.
  */
-function rsaKeyExchange(hs: Authenticated12, ctx: HandshakeContext): KeyExchange12 {
+function rsaKeyExchange(hs: CertAuthenticated12, ctx: HandshakeContext): KeyExchange12 {
   const key = hs.chain.leafKey;
   if (key.kind !== 'rsa') throw new TlsError('INTERNAL', 'RSA key exchange without an RSA key');
   const pms = concat(Uint8Array.of(0x03, 0x03), ctx.config.random(46));
@@ -127,7 +127,7 @@ function rsaKeyExchange(hs: Authenticated12, ctx: HandshakeContext): KeyExchange
 
 export class ExpectServerKeyExchange extends State12 {
   readonly name = 'ExpectServerKeyExchange';
-  constructor(private readonly hs: Authenticated12) {
+  constructor(private readonly hs: CertAuthenticated12) {
     super();
   }
 

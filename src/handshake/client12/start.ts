@@ -30,6 +30,7 @@ import { Transcript } from '../transcript.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
 import type { Handshake12 } from './common.js';
 import { ExpectCertificate12 } from './expect-server-params.js';
+import { ExpectPskServerKeyExchange } from './psk.js';
 
 export interface Tls12Start {
   clientHelloRaw: Uint8Array;
@@ -178,5 +179,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
     statusPromised,
     ...(alpn !== undefined ? { alpn } : {}),
   };
+  // RFC 4279 §2: PSK suites have no Certificate.
+  if (suite.auth === 'psk') return new ExpectPskServerKeyExchange(hs);
   return new ExpectCertificate12(hs);
 }

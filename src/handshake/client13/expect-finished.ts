@@ -11,16 +11,25 @@ import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { sendClientAuth13, type ClientAuthResult } from './client-auth.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { verifyFinished, verifyReport, type ChainVerified, type SignatureVerified } from '../verify.js';
+import type { VerifyReport } from '../../types.js';
 import type { Handshake13 } from './expect-server-params.js';
 import { ExpectTraffic } from './expect-traffic.js';
 import { exportKeyingMaterial13 } from '../key-schedule13.js';
+
+/**
+ * How the server proved who it is: a verified chain and CertificateVerify signature, or the
+ * external PSK it accepted (its Finished, checked here, is keyed from that PSK).
+ */
+export type ServerAuth13 = { kind: 'certificate'; chain: ChainVerified; sig: SignatureVerified } | { kind: 'psk'; identity: string };
+
+/** A PSK handshake has no certificate to verify: 'skipped', with nothing in it. */
+const pskVerify = (): VerifyReport => ({ status: 'skipped', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] });
 
 export class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
   constructor(
     private readonly hs: Handshake13,
-    private readonly chain: ChainVerified,
-    private readonly sig: SignatureVerified,
+    private readonly auth: ServerAuth13,
   ) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
@@ -64,15 +73,16 @@ export class ExpectFinished implements HandshakeState {
     const info = {
       protocol: 'TLSv1.3' as const,
       cipher: suite.name,
-      group: this.hs.group.name,
-      signatureScheme: this.sig.scheme.name,
+      group: this.hs.group?.name,
+      signatureScheme: this.auth.kind === 'certificate' ? this.auth.sig.scheme.name : undefined,
       alpn: this.hs.alpn,
       resumed: false,
       helloRetry: this.hs.helloRetry,
-      verify: verifyReport(this.chain),
+      verify: this.auth.kind === 'certificate' ? verifyReport(this.auth.chain) : pskVerify(),
       serverName: ctx.config.sni,
-      ...(this.chain.ocsp ? { ocsp: this.chain.ocsp } : {}),
+      ...(this.auth.kind === 'certificate' && this.auth.chain.ocsp ? { ocsp: this.auth.chain.ocsp } : {}),
       ...(clientAuth ? { clientAuth } : {}),
+      ...(this.auth.kind === 'psk' ? { pskIdentity: this.auth.identity } : {}),
     };
     const next = new ExpectTraffic({
       suite,

@@ -19,12 +19,16 @@ import { expectMessage, type HandshakeContext, type HandshakeMessage, type Hands
 import { certificateVerifyContent13, verifyHandshakeSignature, verifyServerCertificates, type ChainVerified, type SignatureVerified } from '../verify.js';
 import type { HandshakeKeySchedule13 } from './keys.js';
 import { ExpectFinished } from './expect-finished.js';
+import type { ExternalPsk } from '../../identity/psk.js';
 import { readCertRequest13, type CertRequest13 } from './client-auth.js';
 
 /** What the 1.3 states carry from one to the next. */
 export interface Handshake13 {
   suite: CipherSuite;
-  group: NamedGroup;
+  /** The (EC)DHE group; undefined for psk_ke. */
+  group: NamedGroup | undefined;
+  /** Set when the server accepted our external PSK: no certificate follows (RFC 8446 §2.2). */
+  psk?: ExternalPsk;
   transcript: Transcript;
   keys: HandshakeKeySchedule13;
   clientRandom: Uint8Array;
@@ -101,7 +105,11 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     // supported_groups in EE is the server's preference list: informational only (§4.2.7).
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'encrypted_extensions', length: msg.raw.length, summary: { extensions: [...exts.keys()].map(extensionTypeName), alpn: alpn ?? '-' } });
-    return new ExpectCertificateOrCertReq({ ...this.hs, ...(alpn !== undefined ? { alpn } : {}) });
+    const hs = { ...this.hs, ...(alpn !== undefined ? { alpn } : {}) };
+    // RFC 8446 §2.2 / §4.3.2: a PSK handshake has no Certificate, CertificateVerify or
+    // CertificateRequest: the server's Finished, keyed from the PSK, authenticates it.
+    if (hs.psk) return new ExpectFinished(hs, { kind: 'psk', identity: hs.psk.identityText });
+    return new ExpectCertificateOrCertReq(hs);
   }
 }
 
@@ -180,6 +188,6 @@ export class ExpectCertificateVerify implements HandshakeState {
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate_verify', length: msg.raw.length, summary: { scheme: sig.scheme.name } });
     ctx.emit({ type: 'check', what: `CertificateVerify signature (${sig.scheme.name}) with the leaf's key`, ok: true });
-    return new ExpectFinished(this.hs, this.chain, sig);
+    return new ExpectFinished(this.hs, { kind: 'certificate', chain: this.chain, sig });
   }
 }
