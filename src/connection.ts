@@ -443,7 +443,7 @@ export class ClientConnection {
         { alert: desc, direction: 'received' },
       );
     }
-    throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${alertHint(desc)}`, {
+    throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${this.config.psk !== undefined && !this._handshakeComplete && PSK_ALERTS.has(desc) ? PSK_HINT : alertHint(desc)}`, {
       alert: desc,
       direction: 'received',
     });
@@ -667,6 +667,16 @@ const CLIENT_CERT_ALERTS: ReadonlySet<number> = new Set([
   AlertDescription.bad_certificate,
   AlertDescription.access_denied,
 ]);
+
+/** Alerts a server sends when our PSK (identity or key) does not match its own. */
+const PSK_ALERTS: ReadonlySet<number> = new Set([
+  AlertDescription.decrypt_error,
+  AlertDescription.bad_record_mac,
+  AlertDescription.handshake_failure,
+  AlertDescription.unknown_psk_identity,
+  AlertDescription.illegal_parameter,
+]);
+const PSK_HINT = ': the server rejected our pre-shared key: check that `psk` has the identity and key the server expects';
 
 /** A sentence that helps a person act on a received alert. */
 function alertHint(desc: number): string {
