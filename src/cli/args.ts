@@ -42,6 +42,10 @@ export interface ConnectArgs {
   keyFile?: string;
   pfxFile?: string;
   passphrase?: string;
+  /** External PSK: --psk HEX --psk-identity ID [--psk-mode psk_ke|psk_dhe_ke]. */
+  pskKey?: string;
+  pskIdentity?: string;
+  pskMode?: 'psk_ke' | 'psk_dhe_ke';
 }
 
 export type Command =
@@ -123,6 +127,9 @@ const VALUE_OPTIONS = new Set([
   '--key',
   '--pass',
   '--pfx',
+  '--psk',
+  '--psk-identity',
+  '--psk-mode',
 ]);
 const FLAG_OPTIONS = new Set(['--quiet', '--show-certs', '--trace-secrets']);
 
@@ -279,6 +286,16 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
       case '--pass':
         a.passphrase = value;
         break;
+      case '--psk':
+        a.pskKey = value;
+        break;
+      case '--psk-identity':
+        if (value === '') throw badConfig('--psk-identity needs an identity');
+        a.pskIdentity = value;
+        break;
+      case '--psk-mode':
+        a.pskMode = oneOf(name, value, ['psk_ke', 'psk_dhe_ke'] as const);
+        break;
     }
   }
   if (positionals.length === 0) throw badConfig(`${command} needs HOST:PORT`);
@@ -286,6 +303,8 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
   const { host, port } = parseHostPort(positionals[0]!);
   if (a.pfxFile !== undefined && (a.certFile !== undefined || a.keyFile !== undefined)) throw badConfig('--pfx carries the certificate and key: give --pfx or --cert/--key, not both');
   if ((a.certFile === undefined) !== (a.keyFile === undefined)) throw badConfig('--cert and --key go together');
+  if ((a.pskKey === undefined) !== (a.pskIdentity === undefined)) throw badConfig('--psk and --psk-identity go together');
+  if (a.pskMode !== undefined && a.pskKey === undefined) throw badConfig('--psk-mode needs --psk');
   if (a.minVersion && a.maxVersion && a.minVersion > a.maxVersion) {
     throw badConfig(`--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
   }

@@ -27,6 +27,8 @@ const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   key: '--key',
   pfx: '--pfx',
   passphrase: '--pass',
+  psk: '--psk',
+  pskMode: '--psk-mode',
 };
 
 /** The explanation with option names replaced by the CLI flags that set them. */

@@ -39,6 +39,9 @@ Options of connect (and doctor):
                          (PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with --pass)
   --pfx FILE             client certificate and key from a PKCS#12 file (with --pass)
   --pass PW              passphrase of an encrypted --key or of --pfx
+  --psk HEX --psk-identity ID
+                         external pre-shared key (TLS 1.3, and the TLS 1.2 PSK suites)
+  --psk-mode MODE        psk_dhe_ke (default, with (EC)DHE) | psk_ke (TLS 1.3, no DHE)
   --timeout MS           give up on a handshake that takes longer
   --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format) to FILE: secrets!

@@ -9,12 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPrivateKey, sign as nodeSign, constants } from 'node:crypto';
 import { connectAsync as connect } from '../../src/transport/node.js';
 import { TlsError } from '../../src/errors.js';
-import type { ClientOptions } from '../../src/types.js';
+import type { ClientOptions, TraceEvent } from '../../src/types.js';
 import type { ClientSigner } from '../../src/identity/identity.js';
 import { opensslCredArgs, testPki } from '../helpers/certs.js';
 import { clientPki, PASSPHRASE, type ClientKeyKind } from '../helpers/client-certs.js';
 import { programMissing, skipFor } from '../helpers/env.js';
-import { exchange, startOpenSslServer, stopAllPeers, type Peer } from '../helpers/peers.js';
+import { exchange, startOpenSslServer, stopAllPeers, waitUntil, type Peer } from '../helpers/peers.js';
 
 const skip = skipFor(programMissing('openssl'), 'client-certificate interop with openssl s_server');
 const GET = 'GET / HTTP/1.0\r\n\r\n';
@@ -96,6 +96,29 @@ describe.skipIf(skip)('interop: client certificates with openssl s_server -Verif
         expect(calls).toBe(1);
         expect(r.events.some((e) => e.type === 'state' && e.to === 'AwaitingSignature')).toBe(true);
       });
+
+      if (v === '1.3') {
+        it('post-handshake authentication (postHandshakeAuth): s_server asks after the handshake (its "c" command)', async () => {
+          const peer = await startOpenSslServer(['-tls1_3', ...opensslCredArgs(pki.leaf('p256')), '-CAfile', cpki.caFile]);
+          const c = cpki.cred('ed25519');
+          const events: TraceEvent[] = [];
+          const sock = await connect({ ...base(peer, { postHandshakeAuth: true, cert: c.certPem, key: c.keyPem }), timeout: 10_000, onEvent: (e) => events.push(e) });
+          try {
+            expect(sock.info?.clientAuth).toBeUndefined(); // nothing asked during the handshake
+            peer.send('c\n');
+            await waitUntil(() => events.some((e) => e.type === 'check' && e.what === 'post-handshake client authentication answered'), 10_000, 'the post-handshake request');
+            sock.write('after pha\n');
+            await peer.waitForOutput(/after pha/, 10_000);
+            // s_server's verify callback: it verified our certificate after the handshake.
+            expect(peer.output()).toMatch(/depth=0 CN = device-ed25519\nverify return:1\n(.|\n)*after pha/);
+            const req = events.find((e) => e.type === 'message' && e.name === 'certificate_request');
+            expect(req && req.type === 'message' && req.summary.postHandshake).toBe(true);
+          } finally {
+            sock.destroy();
+            await peer.stop();
+          }
+        });
+      }
 
       it('no identity configured: an empty Certificate, then CLIENT_CERT_REQUIRED with the options to set', async () => {
         const peer = await server(flag);

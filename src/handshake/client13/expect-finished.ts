@@ -85,6 +85,7 @@ export class ExpectFinished implements HandshakeState {
       ...(this.auth.kind === 'psk' ? { pskIdentity: this.auth.identity } : {}),
     };
     const next = new ExpectTraffic({
+      transcript,
       suite,
       keys,
       clientSecret: app.client.secret,
