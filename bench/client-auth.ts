@@ -11,7 +11,7 @@
  *       handshake has (no certificate, no signature).
  */
 import { randomBytes } from 'node:crypto';
-import { connect } from '../src/transport/node.js';
+import { connectAsync as connect } from '../src/transport/node.js';
 import { identityFromOptions } from '../src/identity/load.js';
 import { secureRandom } from '../src/crypto/random.js';
 import type { ClientOptions } from '../src/types.js';
