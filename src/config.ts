@@ -113,6 +113,8 @@ const OPTION_NAMES = new Set([
   'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'requireCloseNotify', 'now',
   'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
   'onEvent', 'keyLog', 'random', 'revocation',
+  // client authentication and pre-shared keys (src/identity/)
+  'cert', 'key', 'passphrase', 'pfx', 'signer', 'identity', 'selectIdentity', 'postHandshakeAuth', 'psk', 'pskMode',
 ]);
 
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
