@@ -659,10 +659,12 @@ export class ClientConnection {
 /**
  * Alerts a server sends when it requires a client certificate and got none: certificate_required
  * (RFC 8446 §4.4.2.4), handshake_failure (RFC 5246 §7.4.6, OpenSSL and GnuTLS in TLS 1.2),
- * bad_certificate and access_denied (some servers).
+ * bad_certificate and access_denied (some servers), decode_error (GnuTLS 3.7 in TLS 1.2 answers an
+ * empty Certificate with it: "No certificate was found").
  */
 const CLIENT_CERT_ALERTS: ReadonlySet<number> = new Set([
   AlertDescription.certificate_required,
+  AlertDescription.decode_error,
   AlertDescription.handshake_failure,
   AlertDescription.bad_certificate,
   AlertDescription.access_denied,
