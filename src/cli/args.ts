@@ -301,10 +301,6 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
   if (positionals.length === 0) throw badConfig(`${command} needs HOST:PORT`);
   if (positionals.length > 1) throw badConfig(`unexpected argument "${positionals[1]}"`);
   const { host, port } = parseHostPort(positionals[0]!);
-  if (a.pfxFile !== undefined && (a.certFile !== undefined || a.keyFile !== undefined)) throw badConfig('--pfx carries the certificate and key: give --pfx or --cert/--key, not both');
-  if ((a.certFile === undefined) !== (a.keyFile === undefined)) throw badConfig('--cert and --key go together');
-  if ((a.pskKey === undefined) !== (a.pskIdentity === undefined)) throw badConfig('--psk and --psk-identity go together');
-  if (a.pskMode !== undefined && a.pskKey === undefined) throw badConfig('--psk-mode needs --psk');
   if (a.minVersion && a.maxVersion && a.minVersion > a.maxVersion) {
     throw badConfig(`--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
   }

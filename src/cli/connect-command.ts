@@ -77,7 +77,8 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (args.keyFile !== undefined) opts.key = readFileFor('--key', args.keyFile);
   if (args.pfxFile !== undefined) opts.pfx = readFileFor('--pfx', args.pfxFile);
   if (args.passphrase !== undefined) opts.passphrase = args.passphrase;
-  if (args.pskKey !== undefined && args.pskIdentity !== undefined) opts.psk = { identity: args.pskIdentity, key: args.pskKey };
+  // A half-given PSK reaches the library, whose BAD_CONFIG names what is missing (in flags).
+  if (args.pskKey !== undefined || args.pskIdentity !== undefined) opts.psk = { identity: args.pskIdentity as string, key: args.pskKey as string };
   if (args.pskMode !== undefined) opts.pskMode = args.pskMode;
   // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
   const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);

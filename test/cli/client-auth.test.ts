@@ -39,7 +39,7 @@ describe.skipIf(skip)('puretls connect with a client certificate', () => {
     const c = clientPki().cred('p256');
     const r = await runCli(['connect', 'localhost:1', '--cert', c.certFile, '--pfx', c.pfxFile]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--pfx carries the certificate and key/);
+    expect(r.stderr).toMatch(/--cert: a pfx carries its own certificates: give pfx or cert, not both/);
     const r2 = await runCli(['connect', 'localhost:1', '--pfx', c.pfxFile, '--pass', 'wrong']);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/^error: BAD_CONFIG: --pfx: wrong passphrase/m);
