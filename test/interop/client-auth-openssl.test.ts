@@ -105,6 +105,7 @@ describe.skipIf(skip)('interop: client certificates with openssl s_server -Verif
           const sock = await connect({ ...base(peer, { postHandshakeAuth: true, cert: c.certPem, key: c.keyPem }), timeout: 10_000, onEvent: (e) => events.push(e) });
           try {
             expect(sock.info?.clientAuth).toBeUndefined(); // nothing asked during the handshake
+            await peer.waitForOutput(/CIPHER is/, 10_000); // the server finished its side first
             peer.send('c\n');
             await waitUntil(() => events.some((e) => e.type === 'check' && e.what === 'post-handshake client authentication answered'), 10_000, 'the post-handshake request');
             sock.write('after pha\n');
