@@ -3,7 +3,7 @@
  * option is a `BAD_CONFIG` TlsError naming the option. The result is a frozen, resolved config
  * the state machines read (suites, groups and schemes as registry rows, trust anchors as DER).
  */
-import { resolveSuites, type CipherSuite } from './crypto/suites.js';
+import { CIPHER_SUITES, resolveSuites, type CipherSuite } from './crypto/suites.js';
 import { GROUPS, groupByName, type NamedGroup } from './crypto/groups.js';
 import { resolveSigSchemes, type SignatureScheme } from './crypto/sigschemes.js';
 import { secureRandom, type RandomSource } from './crypto/random.js';
@@ -12,6 +12,9 @@ import { REGISTERED_ALPN_IDS } from './handshake/extensions/alpn.js';
 import { editDistance, nearest, unknownEntry } from './suggest.js';
 import { CERT_FLAGS } from './x509/flags.js';
 import type { ClientOptions, RevocationMode, TlsVersionName, VerifyMode } from './types.js';
+import type { ClientIdentity } from './identity/identity.js';
+import { identityFromOptions } from './identity/load.js';
+import { resolvePsk, type ExternalPsk, type PskOption } from './identity/psk.js';
 import { utf8 } from './wire/bytes.js';
 import { isIP } from './wire/ip.js';
 import { loadCertificates, loadTrustAnchors } from './x509/index.js';
@@ -45,6 +48,11 @@ export interface ResolvedConfig {
   readonly maxHandshakeSize: number;
   readonly allowLegacyRenegotiation: boolean;
   readonly keyUpdateAfterBytes: number | undefined;
+  /** The client identity (certificate + key or signer), checked here; undefined when none. */
+  readonly identity: ClientIdentity | undefined;
+  /** The external PSK, checked here (a callback is called per handshake). */
+  readonly psk: ExternalPsk | PskOption | undefined;
+  readonly pskMode: 'psk_dhe_ke' | 'psk_ke';
 }
 
 /** OpenSSL's default max_cert_list (ssl/ssl_local.h SSL_MAX_CERT_LIST_DEFAULT): 100 KiB. */
@@ -128,6 +136,8 @@ const OPTION_NAMES = new Set([
   // issue 12: record sizes, keys, renegotiation, time-outs (the time-outs and signal are the async adapters')
   'maxFragmentLength', 'recordSizeLimit', 'recordPadding', 'maxHandshakeSize', 'keyUpdateAfterBytes', 'allowLegacyRenegotiation',
   'handshakeTimeout', 'readTimeout', 'idleTimeout', 'closeTimeout', 'signal',
+  // client authentication and pre-shared keys (src/identity/)
+  'cert', 'key', 'passphrase', 'pfx', 'signer', 'identity', 'selectIdentity', 'postHandshakeAuth', 'psk', 'pskMode',
 ]);
 
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
@@ -142,7 +152,17 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (min > max) throw badConfig(`minVersion ${min} is above maxVersion ${max}`);
   const versions = new Set<TlsVersionName>(VERSIONS.filter((v) => v >= min && v <= max));
 
-  const suites = resolveSuites(options.ciphers, versions);
+  let suites = resolveSuites(options.ciphers, versions);
+  if (options.psk !== undefined && options.ciphers === undefined && versions.has('1.2')) {
+    // A configured PSK brings the TLS 1.2 PSK suites (RFC 4279/5487/5489/7905), ahead of the
+    // certificate suites; TLS 1.3 uses the PSK with its own suites.
+    const pskSuites = CIPHER_SUITES.filter((s) => s.auth === 'psk');
+    const firstTls12 = suites.findIndex((s) => s.version === '1.2');
+    suites = firstTls12 < 0 ? [...suites, ...pskSuites] : [...suites.slice(0, firstTls12), ...pskSuites, ...suites.slice(firstTls12)];
+  }
+  if (options.psk === undefined && suites.some((s) => s.auth === 'psk')) {
+    throw badConfig(`\`ciphers\`: ${suites.find((s) => s.auth === 'psk')!.name} needs a pre-shared key: set \`psk\``);
+  }
 
   const groupNames = listOf(options.groups, 'groups');
   let groups: NamedGroup[];
@@ -267,11 +287,21 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   // At least what other messages get; at most the 2^24 - 1 a handshake length can say.
   const maxHandshakeSize = intOption(options, 'maxHandshakeSize', 1024, 0xffffff) ?? DEFAULT_MAX_CERTIFICATE_MESSAGE;
 
+  if (options.selectIdentity !== undefined && typeof options.selectIdentity !== 'function') throw badConfig('`selectIdentity`: expected a function');
+  if (options.postHandshakeAuth !== undefined && typeof options.postHandshakeAuth !== 'boolean') throw badConfig('`postHandshakeAuth`: expected a boolean');
+  const identity = identityFromOptions(options);
+  const psk = options.psk === undefined || typeof options.psk === 'function' ? options.psk : resolvePsk(options.psk);
+  const pskMode = options.pskMode ?? 'psk_dhe_ke';
+  if (pskMode !== 'psk_dhe_ke' && pskMode !== 'psk_ke') throw badConfig(`\`pskMode\`: expected 'psk_dhe_ke' or 'psk_ke', got ${JSON.stringify(pskMode)}`);
+
   const trustAnchors = anchorsFor(options.ca, verify);
   const intermediates = verify === 'none' ? [] : loadCertificates(options.intermediates, 'intermediates');
 
   return Object.freeze({
     options,
+    identity,
+    psk,
+    pskMode,
     trustAnchors,
     intermediates,
     versions,

@@ -15,7 +15,7 @@ import { AlertDescription, alertName, asTlsError, TlsError } from './errors.js';
 import { HandshakeJoiner } from './handshake/codec/handshake.js';
 import { HandshakeType, handshakeTypeName } from './handshake/codec/types.js';
 import { startClientHandshake } from './handshake/client-hello.js';
-import type { HandshakeContext, HandshakeMessage, HandshakeState, SessionBindings, StoredTicket } from './handshake/state.js';
+import type { HandshakeContext, HandshakeMessage, HandshakeState, PendingOperation, SessionBindings, StoredTicket } from './handshake/state.js';
 import { formatKeyLogLine } from './handshake/keylog.js';
 import { ContentType, contentTypeName } from './record/content-type.js';
 import type { RecordProtection } from './record/protection.js';
@@ -61,6 +61,9 @@ export class ClientConnection {
   private writeKeyRecords = 0;
   private writeKeyBytes = 0;
   private _keyUpdatesSent = 0;
+  /** How we answered a CertificateRequest, if one came (for CLIENT_CERT_REQUIRED). */
+  private clientCert: 'none' | 'empty' | 'sent' = 'none';
+  private receivedData = false;
   private readEpoch = 0;
   /** The negotiated version, once the ServerHello is processed. */
   private version: '1.2' | '1.3' | undefined;
@@ -159,12 +162,7 @@ export class ClientConnection {
     }
     try {
       this.records.push(data);
-      for (;;) {
-        if (this._peerClosed || this.canceled) break;
-        const rec = this.records.next();
-        if (!rec) break;
-        this.processRecord(rec);
-      }
+      this.pump();
     } catch (e) {
       throw this.fail(e);
     }
@@ -195,6 +193,54 @@ export class ClientConnection {
       this.emit({ type: 'closed', reason: 'truncated' });
     }
     return 'truncated';
+  }
+
+  /**
+   * The operation the handshake waits for (an asynchronous signer), or undefined. While one is
+   * pending, feed() only buffers: the driver awaits `result` and calls completeOperation() or
+   * failOperation(); synchronous signers never get here.
+   */
+  get pendingOperation(): PendingOperation | undefined {
+    return this._error ? undefined : this.state.pending;
+  }
+
+  /** Resume the handshake with the value the pending operation produced. Throws like feed(). */
+  completeOperation(value: unknown): void {
+    this.resumeOperation((ctx) => this.state.resume!(value, ctx));
+  }
+
+  /** The pending operation failed: the handshake fails (internal_error is sent). */
+  failOperation(error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    this.resumeOperation(() => {
+      if (error instanceof TlsError) throw error;
+      throw new TlsError('BAD_CONFIG', `signer: ${this.state.pending!.description} failed: ${why}`, { alert: 'internal_error', cause: error });
+    });
+  }
+
+  private resumeOperation(step: (ctx: HandshakeContext) => HandshakeState): void {
+    if (this._error) throw this._error;
+    if (!this.state.pending) throw new TlsError('CLOSED', 'no operation is pending');
+    try {
+      const before = this.state;
+      const next = step(this.ctx);
+      this.emit({ type: 'state', from: before.name, to: next.name });
+      this.state = next;
+      this.drainHandshake();
+      this.pump();
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /** Process every complete record buffered, unless the handshake waits for an operation. */
+  private pump(): void {
+    for (;;) {
+      if (this._peerClosed || this.canceled || this.state.pending) break;
+      const rec = this.records.next();
+      if (!rec) break;
+      this.processRecord(rec);
+    }
   }
 
   /** Bytes to send to the peer, or null when there is nothing to send. */
@@ -358,7 +404,13 @@ export class ClientConnection {
       throw new TlsError('UNEXPECTED_MESSAGE', 'plaintext handshake record after encryption started', { alert: 'unexpected_message' });
     }
     this.joiner.push(rec.plaintext);
+    this.drainHandshake();
+  }
+
+  /** Dispatch every complete handshake message joined so far (stops while an operation is pending). */
+  private drainHandshake(): void {
     for (;;) {
+      if (this.state.pending) break;
       const m = this.joiner.next();
       if (!m) break;
       // RFC 5246 §7.3: after ServerHelloDone the server waits for the client's flight; a message
@@ -450,7 +502,16 @@ export class ClientConnection {
       return;
     }
     // RFC 8446 §6.2: every other alert is fatal, whatever its level says.
-    throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${alertHint(desc)}`, {
+    if (this.clientCert === 'empty' && !this.receivedData && CLIENT_CERT_ALERTS.has(desc)) {
+      // We answered a CertificateRequest with an empty Certificate and the server gave up: in
+      // TLS 1.3 this alert comes after our Finished, so it may end a "complete" handshake.
+      throw new TlsError(
+        'CLIENT_CERT_REQUIRED',
+        `the server requires a client certificate (it asked for one, we had none to send, and it answered with ${name}): configure \`cert\` and \`key\` (or \`pfx\`, or \`signer\`) with a certificate the server trusts`,
+        { alert: desc, direction: 'received' },
+      );
+    }
+    throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${this.config.psk !== undefined && !this._handshakeComplete && PSK_ALERTS.has(desc) ? PSK_HINT : alertHint(desc)}`, {
       alert: desc,
       direction: 'received',
     });
@@ -493,6 +554,7 @@ export class ClientConnection {
     }
     this.noiseInARow = 0;
     this.ticketsInARow = 0;
+    this.receivedData = true;
     // A decrypted record is a fresh array we may keep; a view of the input must be copied.
     this.inbox.push(rec.aliased ? rec.plaintext.slice() : rec.plaintext);
   }
@@ -659,6 +721,9 @@ export class ClientConnection {
       setBindings(b: SessionBindings) {
         self.bindings = b;
       },
+      noteClientCertificate(sent: boolean) {
+        self.clientCert = sent ? 'sent' : 'empty';
+      },
       storeTicket(t: StoredTicket) {
         self.tickets.push(t);
         if (self.tickets.length > MAX_TICKETS) self.tickets.shift();
@@ -666,6 +731,30 @@ export class ClientConnection {
     };
   }
 }
+
+/**
+ * Alerts a server sends when it requires a client certificate and got none: certificate_required
+ * (RFC 8446 §4.4.2.4), handshake_failure (RFC 5246 §7.4.6, OpenSSL and GnuTLS in TLS 1.2),
+ * bad_certificate and access_denied (some servers), decode_error (GnuTLS 3.7 in TLS 1.2 answers an
+ * empty Certificate with it: "No certificate was found").
+ */
+const CLIENT_CERT_ALERTS: ReadonlySet<number> = new Set([
+  AlertDescription.certificate_required,
+  AlertDescription.decode_error,
+  AlertDescription.handshake_failure,
+  AlertDescription.bad_certificate,
+  AlertDescription.access_denied,
+]);
+
+/** Alerts a server sends when our PSK (identity or key) does not match its own. */
+const PSK_ALERTS: ReadonlySet<number> = new Set([
+  AlertDescription.decrypt_error,
+  AlertDescription.bad_record_mac,
+  AlertDescription.handshake_failure,
+  AlertDescription.unknown_psk_identity,
+  AlertDescription.illegal_parameter,
+]);
+const PSK_HINT = ': the server rejected our pre-shared key: check that `psk` has the identity and key the server expects';
 
 /** A sentence that helps a person act on a received alert. */
 function alertHint(desc: number): string {

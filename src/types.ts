@@ -5,6 +5,8 @@
  */
 import type { RandomSource } from './crypto/random.js';
 import type { TlsError } from './errors.js';
+import type { ClientIdentity, ClientSigner } from './identity/identity.js';
+import type { PskOption } from './identity/psk.js';
 
 export type TlsVersionName = '1.2' | '1.3';
 export type VerifyMode = 'none' | 'optional' | 'required';
@@ -113,6 +115,45 @@ export interface ClientOptions {
   keyLog?: (line: string) => void;
   /** Randomness source (tests fix it); default crypto.getRandomValues. */
   random?: RandomSource;
+
+  // ---- client authentication (mutual TLS)
+  /** Client certificate chain, leaf first: PEM (one or many blocks) or DER, one or many. */
+  cert?: CertInput | CertInput[];
+  /** The client certificate's private key: PEM or DER; PKCS#8, PKCS#1 (RSA), SEC1 (EC) or encrypted PKCS#8 (with `passphrase`). */
+  key?: string | Uint8Array;
+  /** Passphrase of an encrypted `key` or of a `pfx`. */
+  passphrase?: string;
+  /** PKCS#12 (.p12/.pfx) bytes: certificate chain and key, with `passphrase`. */
+  pfx?: Uint8Array;
+  /** Signs for a key that never enters JavaScript (secure element, TPM, WebCrypto): use with `cert`. */
+  signer?: ClientSigner;
+  /** An identity made by `loadIdentity()` (reusable; needed by the sans-IO core for encrypted keys and pfx). */
+  identity?: ClientIdentity;
+  /** Choose the identity from the server's request (CA names, schemes); undefined/null: send none. */
+  selectIdentity?: (request: CertificateRequestInfo) => ClientIdentity | undefined | null;
+  /** TLS 1.3: offer post-handshake client authentication (RFC 8446 §4.2.6, §4.6.2). Default false. */
+  postHandshakeAuth?: boolean;
+
+  // ---- pre-shared keys
+  /** An external PSK `{ identity, key (bytes or hex), hash? }`, or a callback given the server's identity hint (TLS 1.2). */
+  psk?: PskOption;
+  /** TLS 1.3 PSK key exchange: 'psk_dhe_ke' (with (EC)DHE, forward secret; default) or 'psk_ke' (PSK only). */
+  pskMode?: 'psk_dhe_ke' | 'psk_ke';
+}
+
+/** A server's CertificateRequest, as `selectIdentity` sees it. */
+export interface CertificateRequestInfo {
+  version: TlsVersionName;
+  /** Signature schemes the server accepts (IANA names; unknown code points as 0x....). */
+  signatureSchemes: string[];
+  /** Acceptable CAs (distinguished names as text, e.g. "CN=Device CA,O=Example"); empty: any. */
+  certificateAuthorities: string[];
+  /** The same, DER-encoded (compare with ClientIdentity.issuerNames). */
+  certificateAuthoritiesDer: Uint8Array[];
+  /** TLS 1.2: certificate types (rsa_sign, ecdsa_sign, ...). */
+  certificateTypes?: string[];
+  /** TLS 1.3: a request after the handshake (post_handshake_auth). */
+  postHandshake: boolean;
 }
 
 export interface VerifyReport {
@@ -148,6 +189,10 @@ export interface HandshakeInfo {
    * (max_fragment_length or 2^14), and the record_size_limit values when negotiated.
    */
   recordLimits?: { sendFragment: number; receiveFragment: number; peerRecordSizeLimit: number | undefined; ownRecordSizeLimit: number | undefined };
+  /** Client authentication: whether the server asked, and what we sent. */
+  clientAuth?: { requested: boolean; subject?: string; scheme?: string };
+  /** The handshake was authenticated with this external PSK identity (no certificates). */
+  pskIdentity?: string;
 }
 
 /** What the server stapled (RFC 6066 §8 / RFC 8446 §4.4.2.1) and what it says about the leaf. */
@@ -169,6 +214,10 @@ export interface OcspInfo {
   signer?: 'issuer' | 'delegated';
   /** The stapled OCSPResponse (DER), as received. */
   response?: Uint8Array;
+  /** Client authentication: whether the server asked, and what we sent. */
+  clientAuth?: { requested: boolean; subject?: string; scheme?: string };
+  /** The handshake was authenticated with this external PSK identity (no certificates). */
+  pskIdentity?: string;
 }
 
 /** Events: the learner's window into the handshake. */

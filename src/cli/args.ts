@@ -47,6 +47,15 @@ export interface ConnectArgs {
   keylogFile: string | undefined;
   /** --send TEXT with escapes interpreted; undefined: pipe stdin. */
   send: string | undefined;
+  /** Client authentication: --cert FILE --key FILE [--pass PW], or --pfx FILE [--pass PW]. */
+  certFile?: string;
+  keyFile?: string;
+  pfxFile?: string;
+  passphrase?: string;
+  /** External PSK: --psk HEX --psk-identity ID [--psk-mode psk_ke|psk_dhe_ke]. */
+  pskKey?: string;
+  pskIdentity?: string;
+  pskMode?: 'psk_ke' | 'psk_dhe_ke';
 }
 
 export type Command =
@@ -128,6 +137,13 @@ const VALUE_OPTIONS = new Set([
   '--now',
   '--trace',
   '--trace-file',
+  '--cert',
+  '--key',
+  '--pass',
+  '--pfx',
+  '--psk',
+  '--psk-identity',
+  '--psk-mode',
 ]);
 const FLAG_OPTIONS = new Set(['--quiet', '--show-certs', '--trace-secrets', '--allow-legacy-renegotiation']);
 
@@ -292,6 +308,27 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         break;
       case '--send':
         a.send = unescape(value);
+        break;
+      case '--cert':
+      case '--key':
+      case '--pfx':
+        if (value === '') throw badConfig(`${name} needs a file name`);
+        if (name === '--cert') a.certFile = value;
+        else if (name === '--key') a.keyFile = value;
+        else a.pfxFile = value;
+        break;
+      case '--pass':
+        a.passphrase = value;
+        break;
+      case '--psk':
+        a.pskKey = value;
+        break;
+      case '--psk-identity':
+        if (value === '') throw badConfig('--psk-identity needs an identity');
+        a.pskIdentity = value;
+        break;
+      case '--psk-mode':
+        a.pskMode = oneOf(name, value, ['psk_ke', 'psk_dhe_ke'] as const);
         break;
     }
   }

@@ -27,6 +27,15 @@ function readCaFiles(files: readonly string[]): Uint8Array[] {
   });
 }
 
+function readFileFor(flag: string, file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new TlsError('BAD_CONFIG', `cannot read ${flag} file ${file}: ${why}`);
+  }
+}
+
 /** A file created (mode 0600) or appended to, one line per call. */
 function fileWriter(file: string, flag: string): (line: string) => void {
   try {
@@ -74,6 +83,13 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (args.maxHandshakeSize !== undefined) opts.maxHandshakeSize = args.maxHandshakeSize;
   if (args.allowLegacyRenegotiation) opts.allowLegacyRenegotiation = true;
   if (args.keyUpdateAfter !== undefined) opts.keyUpdateAfterBytes = args.keyUpdateAfter;
+  if (args.certFile !== undefined) opts.cert = readFileFor('--cert', args.certFile);
+  if (args.keyFile !== undefined) opts.key = readFileFor('--key', args.keyFile);
+  if (args.pfxFile !== undefined) opts.pfx = readFileFor('--pfx', args.pfxFile);
+  if (args.passphrase !== undefined) opts.passphrase = args.passphrase;
+  // A half-given PSK reaches the library, whose BAD_CONFIG names what is missing (in flags).
+  if (args.pskKey !== undefined || args.pskIdentity !== undefined) opts.psk = { identity: args.pskIdentity as string, key: args.pskKey as string };
+  if (args.pskMode !== undefined) opts.pskMode = args.pskMode;
   // --keylog, else the SSLKEYLOGFILE environment variable (NSS, curl, browsers): CLI only, never the library.
   const keylog = args.keylogFile ?? (process.env['SSLKEYLOGFILE'] || undefined);
   if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);

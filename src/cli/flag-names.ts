@@ -23,6 +23,12 @@ const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   keyUpdateAfterBytes: '--key-update-after',
   keyLog: '--keylog',
   now: '--now',
+  cert: '--cert',
+  key: '--key',
+  pfx: '--pfx',
+  passphrase: '--pass',
+  psk: '--psk',
+  pskMode: '--psk-mode',
 };
 
 /** The explanation with option names replaced by the CLI flags that set them. */

@@ -21,7 +21,7 @@ export function handshakeLine(info: HandshakeInfo): string {
   return (
     `handshake: protocol=${info.protocol} cipher=${info.cipher} group=${f(info.group)} ` +
     `sigalg=${f(info.signatureScheme)} alpn=${f(info.alpn)} resumed=${info.resumed ? 'yes' : 'no'} ` +
-    `verify=${verifyField(info.verify)}`
+    `verify=${info.pskIdentity !== undefined ? 'psk' : verifyField(info.verify)}`
   );
 }
 

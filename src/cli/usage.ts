@@ -36,6 +36,13 @@ Options of connect (and doctor):
   --send TEXT            send TEXT after the handshake (\\r \\n \\t \\\\ \\xHH escapes);
                          without it, stdin is sent; on stdin a line "k" sends a KeyUpdate,
                          "K" one that asks the server to update too (not with --quiet)
+  --cert FILE --key FILE client certificate chain (PEM/DER, leaf first) and its private key
+                         (PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with --pass)
+  --pfx FILE             client certificate and key from a PKCS#12 file (with --pass)
+  --pass PW              passphrase of an encrypted --key or of --pfx
+  --psk HEX --psk-identity ID
+                         external pre-shared key (TLS 1.3, and the TLS 1.2 PSK suites)
+  --psk-mode MODE        psk_dhe_ke (default, with (EC)DHE) | psk_ke (TLS 1.3, no DHE)
   --timeout MS           give up on a handshake that takes longer (default 30000)
   --now TIME             check certificate validity at TIME (ISO 8601) instead of the clock
   --max-frag N           ask for records of at most N bytes: 512 | 1024 | 2048 | 4096

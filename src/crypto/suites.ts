@@ -34,10 +34,10 @@ export interface CipherSuite {
   readonly recordIvLength: number;
   /** TLS 1.2 CBC suites: the record MAC (RFC 5246 §6.2.3.1). */
   readonly cbc?: { readonly macHash: HashName; readonly macLength: number; readonly macKeyLength: number };
-  /** TLS 1.2 key exchange. */
-  readonly kx?: 'ecdhe' | 'dhe' | 'rsa';
-  /** TLS 1.2 server authentication (the certificate's key type). */
-  readonly auth?: 'ecdsa' | 'rsa';
+  /** TLS 1.2 key exchange ('psk': RFC 4279 §2; 'ecdhe_psk': RFC 5489 §2). */
+  readonly kx?: 'ecdhe' | 'dhe' | 'rsa' | 'psk' | 'ecdhe_psk';
+  /** TLS 1.2 server authentication (the certificate's key type, or the pre-shared key). */
+  readonly auth?: 'ecdsa' | 'rsa' | 'psk';
   /** Offered when the user names no suites. */
   readonly defaultEnabled: boolean;
 }
@@ -50,12 +50,15 @@ function tls13(code: number, name: string, aead: AeadName, hash: HashName, keyLe
   return { code, name, version: '1.3', hash, aead, keyLength, fixedIvLength: 12, recordIvLength: 0, defaultEnabled: true };
 }
 
-type Kx = { kx: 'ecdhe' | 'dhe' | 'rsa'; auth: 'ecdsa' | 'rsa'; prefix: string; on: boolean };
+type Kx = { kx: NonNullable<CipherSuite['kx']>; auth: NonNullable<CipherSuite['auth']>; prefix: string; on: boolean };
 const ECDHE_ECDSA: Kx = { kx: 'ecdhe', auth: 'ecdsa', prefix: 'TLS_ECDHE_ECDSA_WITH_', on: true };
 const ECDHE_RSA: Kx = { kx: 'ecdhe', auth: 'rsa', prefix: 'TLS_ECDHE_RSA_WITH_', on: true };
 const DHE_RSA: Kx = { kx: 'dhe', auth: 'rsa', prefix: 'TLS_DHE_RSA_WITH_', on: false };
 // Static RSA key exchange has no forward secrecy: opt-in only.
 const RSA: Kx = { kx: 'rsa', auth: 'rsa', prefix: 'TLS_RSA_WITH_', on: false };
+// Pre-shared keys: offered when a `psk` is configured (config.ts), never by default.
+const PSK: Kx = { kx: 'psk', auth: 'psk', prefix: 'TLS_PSK_WITH_', on: false };
+const ECDHE_PSK: Kx = { kx: 'ecdhe_psk', auth: 'psk', prefix: 'TLS_ECDHE_PSK_WITH_', on: false };
 
 /** A TLS 1.2 AEAD suite: GCM (RFC 5288 §3: 4-byte salt + 8-byte explicit nonce) or ChaCha20 (RFC 7905 §2). */
 function aead12(code: number, k: Kx, aead: AeadName, hash: HashName): CipherSuite {
@@ -129,6 +132,13 @@ export const CIPHER_SUITES: readonly CipherSuite[] = /* @__PURE__ */ Object.free
   cbc12(0x003d, RSA, 32, SHA256_MAC),
   cbc12(0x002f, RSA, 16, SHA1_MAC),
   cbc12(0x0035, RSA, 32, SHA1_MAC),
+  // PSK (RFC 4279, RFC 5487 GCM and CBC-SHA256, RFC 5489 ECDHE_PSK, RFC 7905 ChaCha20): with `psk`
+  aead12(0xccac, ECDHE_PSK, 'chacha20-poly1305', 'sha256'),
+  cbc12(0xc037, ECDHE_PSK, 16, SHA256_MAC),
+  aead12(0x00a8, PSK, 'aes-128-gcm', 'sha256'),
+  aead12(0x00a9, PSK, 'aes-256-gcm', 'sha384'),
+  aead12(0xccab, PSK, 'chacha20-poly1305', 'sha256'),
+  cbc12(0x00ae, PSK, 16, SHA256_MAC),
 ]);
 
 const BY_CODE: ReadonlyMap<number, CipherSuite> = /* @__PURE__ */ new Map(CIPHER_SUITES.map((s) => [s.code, s]));

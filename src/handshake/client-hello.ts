@@ -32,6 +32,9 @@ import {
 import { encodeMaxFragmentLength, encodeRecordSizeLimit, maxFragmentLengthCode } from './extensions/limits.js';
 import { encodeClientHello } from './messages/hello.js';
 import type { HandshakeContext, HandshakeState } from './state.js';
+import { pskFor, type ExternalPsk } from '../identity/psk.js';
+import type { Transcript } from './transcript.js';
+import { fillBinder, offeredPskPlaceholder } from './psk13.js';
 import { ExpectServerHello } from './client13/expect-server-hello.js';
 
 /** The schemes the X.509 verifier accepts in certificate signatures by default (no SHA-1). */
@@ -44,10 +47,17 @@ export interface ClientHelloParams {
   sessionId: Uint8Array;
   keyShares: KeyShare[];
   cookie?: Uint8Array;
+  /** TLS 1.3: the external PSK offered in pre_shared_key (RFC 8446 §4.2.11). */
+  psk?: ExternalPsk;
 }
 
 /** Build the ClientHello message (with its handshake header) for these parameters. */
-export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): { raw: Uint8Array; summary: Record<string, unknown> } {
+export function buildClientHello(
+  config: ResolvedConfig,
+  p: ClientHelloParams,
+  /** After a HelloRetryRequest: the transcript so far, which the PSK binder also covers (RFC 8446 §4.2.11.2). */
+  binderTranscript?: Transcript,
+): { raw: Uint8Array; summary: Record<string, unknown> } {
   const has13 = config.versions.has('1.3');
   const has12 = config.versions.has('1.2');
   const exts: Extension[] = [];
@@ -92,8 +102,13 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
     exts.push(
       ext(ExtensionType.key_share, encodeKeyShareClientHello(p.keyShares.map((k) => ({ group: k.group.code, keyExchange: k.publicKey })))),
     );
-    // psk_key_exchange_modes lets the server send NewSessionTicket (RFC 8446 §4.2.9).
-    exts.push(ext(ExtensionType.psk_key_exchange_modes, encodePskKeyExchangeModes([PskKeyExchangeMode.psk_dhe_ke])));
+    // psk_key_exchange_modes lets the server send NewSessionTicket (RFC 8446 §4.2.9); with an
+    // external PSK it says whether (EC)DHE must go with it (psk_ke only when asked for).
+    const mode = p.psk && config.pskMode === 'psk_ke' ? PskKeyExchangeMode.psk_ke : PskKeyExchangeMode.psk_dhe_ke;
+    exts.push(ext(ExtensionType.psk_key_exchange_modes, encodePskKeyExchangeModes([mode])));
+    if (config.options.postHandshakeAuth) exts.push(ext(ExtensionType.post_handshake_auth, new Uint8Array(0)));
+    // RFC 8446 §4.2.11: pre_shared_key MUST be the last extension; its binder is patched in below.
+    if (p.psk) exts.push(ext(ExtensionType.pre_shared_key, offeredPskPlaceholder(p.psk)));
   }
   const suites = config.suites.map((s) => s.code);
   const body = encodeClientHello({
@@ -105,6 +120,7 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
     extensions: exts,
   });
   const raw = encodeHandshake(HandshakeType.client_hello, body);
+  if (has13 && p.psk) fillBinder(raw, p.psk, binderTranscript);
   return {
     raw,
     summary: {
@@ -118,6 +134,7 @@ export function buildClientHello(config: ResolvedConfig, p: ClientHelloParams): 
       ...(config.maxFragmentLength !== undefined ? { maxFragmentLength: config.maxFragmentLength } : {}),
       ...(config.recordSizeLimit !== undefined ? { recordSizeLimit: config.recordSizeLimit } : {}),
       sessionIdLength: p.sessionId.length,
+      ...(has13 && p.psk ? { pskIdentity: p.psk.identityText, pskMode: config.pskMode } : {}),
       ...(p.cookie ? { cookie: p.cookie.length } : {}),
     },
   };
@@ -134,7 +151,8 @@ export function startClientHandshake(ctx: HandshakeContext): HandshakeState {
   // RFC 8446 Appendix D.4: middlebox compatibility mode sends a non-empty legacy_session_id.
   const sessionId = config.versions.has('1.3') && config.middleboxCompat ? config.random(32) : new Uint8Array(0);
   const keyShares = config.versions.has('1.3') ? makeKeyShares(config, config.keyShareGroups) : [];
-  const params: ClientHelloParams = { random, sessionId, keyShares };
+  const psk = config.versions.has('1.3') ? pskFor(config.psk, undefined) : undefined;
+  const params: ClientHelloParams = { random, sessionId, keyShares, ...(psk ? { psk } : {}) };
   const ch = buildClientHello(config, params);
   ctx.sendHandshake(ch.raw, ch.summary);
   // RFC 8446 §5.1: records after the first ClientHello carry 0x0303.

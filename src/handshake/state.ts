@@ -72,13 +72,33 @@ export interface HandshakeContext {
   storeTicket(t: StoredTicket): void;
   /** The Finished values and exporter of the completed handshake (call before `complete`). */
   setBindings(b: SessionBindings): void;
+  /** We answered a CertificateRequest: with a certificate (true) or an empty one (false). */
+  noteClientCertificate(sent: boolean): void;
   /** The clock for certificate validity. */
   readonly now: () => Date;
+}
+
+/**
+ * An operation the connection waits for (design.md: "the connection stops in a state that says
+ * it waits for that operation, and the driver completes it and resumes the connection", as
+ * BoringSSL's and mbedTLS's asynchronous private keys do). The core never awaits `result`: the
+ * driver does, then calls `completeOperation(value)` or `failOperation(error)`.
+ */
+export interface PendingOperation {
+  /** What is awaited: 'sign' (an asynchronous signer). */
+  readonly kind: 'sign';
+  /** For traces: e.g. "CertificateVerify signature (ecdsa_secp256r1_sha256)". */
+  readonly description: string;
+  readonly result: PromiseLike<unknown>;
 }
 
 export interface HandshakeState {
   /** The state's name for traces (rustls' names: ExpectServerHello, ...). */
   readonly name: string;
+  /** Set on a state that waits for an operation: no message is processed until it completes. */
+  readonly pending?: PendingOperation;
+  /** Continue with the operation's value (a throw is handled like one from `handle`). */
+  resume?(value: unknown, ctx: HandshakeContext): HandshakeState;
   /** True once the server's Finished is verified (TLS 1.3 CCS tolerance ends there). */
   readonly afterServerFinished?: boolean;
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState;
@@ -100,4 +120,29 @@ export function expectMessage(msg: HandshakeMessage, ...types: number[]): void {
       { alert: 'unexpected_message', detail: { expected: types.map(handshakeTypeName), got: handshakeTypeName(msg.type) } },
     );
   }
+}
+
+/**
+ * The state that waits for an asynchronous operation, then continues with `next(value)`.
+ * `handle` cannot be reached: the connection processes nothing while a state is pending.
+ */
+export class AwaitingOperation implements HandshakeState {
+  readonly name: string;
+  constructor(
+    readonly pending: PendingOperation,
+    private readonly next: (value: unknown, ctx: HandshakeContext) => HandshakeState,
+    name = 'AwaitingOperation',
+  ) {
+    this.name = name;
+  }
+  handle(): HandshakeState {
+    throw new TlsError('INTERNAL', `a message was dispatched while waiting for ${this.pending.description}`, { alert: 'internal_error' });
+  }
+  resume(value: unknown, ctx: HandshakeContext): HandshakeState {
+    return this.next(value, ctx);
+  }
+}
+
+export function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }

@@ -46,7 +46,7 @@ export interface ClientSigner {
 }
 
 function badIdentity(what: string, why: string, cause?: unknown): TlsError {
-  return new TlsError('BAD_CONFIG', `${what}: ${why}`, cause !== undefined ? { cause } : {});
+  return new TlsError('BAD_CONFIG', `\`${what}\`: ${why}`, cause !== undefined ? { cause } : {});
 }
 
 function samePublicKey(a: PublicKey, b: PublicKey): boolean {

@@ -76,7 +76,7 @@ export function identityFromOptions(options: IdentityOptions): ClientIdentity | 
   checkShape(options);
   if (options.identity !== undefined) return options.identity;
   if (options.pfx !== undefined) {
-    throw badKey('pfx', 'a PKCS#12 file is decrypted asynchronously: use connect()/connectStreams() (they load it), or pass identity: await loadIdentity({ pfx, passphrase })');
+    throw badKey('pfx', 'a PKCS#12 file is decrypted asynchronously: use connectAsync()/connectStreams() (they load it), or pass identity: await loadIdentity({ pfx, passphrase })');
   }
   if (options.cert === undefined) return undefined;
   const certs = certificatesOf(options);
@@ -84,7 +84,7 @@ export function identityFromOptions(options: IdentityOptions): ClientIdentity | 
   const material = decodeKeyInput(options.key);
   if (material.kind === 'encrypted') {
     if (options.passphrase === undefined) throw badKey('key', 'the private key is encrypted: give its passphrase');
-    throw badKey('key', 'an encrypted key is decrypted asynchronously: use connect()/connectStreams() (they load it), or pass identity: await loadIdentity({ cert, key, passphrase })');
+    throw badKey('key', 'an encrypted key is decrypted asynchronously: use connectAsync()/connectStreams() (they load it), or pass identity: await loadIdentity({ cert, key, passphrase })');
   }
   return new ClientIdentity(certs, { key: material.key });
 }

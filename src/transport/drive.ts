@@ -43,6 +43,10 @@ export interface TlsEngine {
   /** Our and the peer's Finished verify_data (RFC 5929). */
   readonly finished?: Uint8Array | undefined;
   readonly peerFinished?: Uint8Array | undefined;
+  /** An operation the handshake waits for (an asynchronous signer): see src/handshake/state.ts. */
+  readonly pendingOperation?: { readonly result: PromiseLike<unknown> } | undefined;
+  completeOperation?(value: unknown): void;
+  failOperation?(error: unknown): void;
 }
 
 /** What the driver asks of an adapter. */
@@ -132,6 +136,8 @@ export class ConnectionDriver {
   private transportFull = false;
   /** Reply bytes queued since the transport filled up. */
   private repliesWhileFull = 0;
+  /** The pending operation being awaited, so it is awaited once. */
+  private awaited: unknown;
 
   private readonly accept: DriverOptions['accept'];
 
@@ -205,6 +211,34 @@ export class ConnectionDriver {
   /** Send what the engine queued at construction (the ClientHello). Call once the transport is open. */
   start(): void {
     this.flush();
+    this.watchOperation();
+  }
+
+  /**
+   * The handshake waits for an operation (an asynchronous signer): await it here (the core never
+   * does), then resume the engine with its outcome and carry on as after a receive().
+   */
+  private watchOperation(): void {
+    const op = this.engine.pendingOperation;
+    if (!op || this.awaited === op) return;
+    this.awaited = op;
+    const resume = (step: () => void) => {
+      if (this._state === 'closed') return;
+      try {
+        step();
+      } catch (e) {
+        this.flush();
+        this.abort(asTlsError(e), false);
+        return;
+      }
+      this.flush();
+      this.progress();
+      this.watchOperation();
+    };
+    Promise.resolve(op.result).then(
+      (v) => resume(() => this.engine.completeOperation!(v)),
+      (e: unknown) => resume(() => this.engine.failOperation!(e)),
+    );
   }
 
   /**
@@ -226,6 +260,7 @@ export class ConnectionDriver {
       return true;
     }
     const replied = this.flushCounting();
+    this.watchOperation();
     if (this.transportFull) this.repliesWhileFull += replied;
     const more = this.progress();
     return more && !this.readBlocked;

@@ -19,6 +19,7 @@
 import { connect as netConnect, type NetConnectOpts } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { prepareIdentity } from '../identity/load.js';
 import { ClientConnection } from '../connection.js';
 import type { ClientOptions } from '../types.js';
 import { splitOptions, type NodeConnectOptions } from './node-options.js';
@@ -72,7 +73,8 @@ export function connect(...args: unknown[]): TLSSocket {
 
 /** The promise form: resolves with the socket once the handshake is complete, rejects with its TlsError. */
 export async function connectAsync(options: NodeConnectOptions): Promise<TLSSocket> {
-  const socket = connect(options);
+  // An encrypted key or a pfx is decrypted first (asynchronously: src/identity/load.ts).
+  const socket = connect(await prepareIdentity(options));
   // A failed handshake also destroys the socket with the error ('error' event, as node:tls):
   // here the rejection reports it. The listener stays on a failed socket (its 'error' comes a
   // tick after the rejection).

@@ -8,6 +8,7 @@
  *   for await (const chunk of tls.readable) ...
  */
 import { ClientConnection } from '../connection.js';
+import { prepareIdentity } from '../identity/load.js';
 import type { ClientOptions } from '../types.js';
 import { driverOptions } from './drive.js';
 import { attachStreams, type ByteStreamPair, type TlsStreams } from './web-streams.js';
@@ -15,12 +16,8 @@ import { attachStreams, type ByteStreamPair, type TlsStreams } from './web-strea
 export type { ByteStreamPair, ByteChunk, TlsStreams } from './web-streams.js';
 
 /** Run the handshake over `stream`; resolve with the plaintext streams once it is complete. */
-export function connectStreams(stream: ByteStreamPair, options: ClientOptions): Promise<TlsStreams> {
-  let engine: ClientConnection;
-  try {
-    engine = new ClientConnection(options);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+export async function connectStreams(stream: ByteStreamPair, options: ClientOptions): Promise<TlsStreams> {
+  // An encrypted key or a pfx is decrypted first (asynchronously: src/identity/load.ts).
+  const engine = new ClientConnection(await prepareIdentity(options));
   return attachStreams(engine, stream, driverOptions(options));
 }

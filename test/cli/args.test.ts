@@ -62,7 +62,7 @@ describe('parseArgs', () => {
     for (const flag of USAGE.matchAll(/^  (--[a-z-]+)/gm)) {
       const name = flag[1]!;
       const argv = ['connect', 'h:1', name];
-      const values: Record<string, string> = { '--timeout': '10', '--verify': 'none', '--debug': 'info', '--min-version': '1.3', '--max-version': '1.3', '--now': '2026-01-31T12:00:00Z', '--trace': 'json', '--max-frag': '512', '--record-size-limit': '1000', '--max-handshake-size': '200000', '--key-update-after': '4096' };
+      const values: Record<string, string> = { '--timeout': '10', '--verify': 'none', '--debug': 'info', '--min-version': '1.3', '--max-version': '1.3', '--now': '2026-01-31T12:00:00Z', '--trace': 'json', '--max-frag': '512', '--record-size-limit': '1000', '--max-handshake-size': '200000', '--key-update-after': '4096', '--psk-mode': 'psk_ke' };
       if (!['--quiet', '--show-certs', '--trace-secrets', '--allow-legacy-renegotiation'].includes(name)) argv.push(values[name] ?? 'x');
       expect(() => parseArgs(argv), name).not.toThrow();
     }

@@ -27,7 +27,7 @@ describe('cipher suites', () => {
     expect(new Set(CIPHER_SUITES.map((s) => s.code)).size).toBe(CIPHER_SUITES.length);
     expect(new Set(CIPHER_SUITES.map((s) => s.name)).size).toBe(CIPHER_SUITES.length);
     for (const s of CIPHER_SUITES) expect(s.name).toMatch(/^TLS_[A-Z0-9_]+$/);
-    expect(CIPHER_SUITES.length).toBe(3 + 14 + 6 + 5);
+    expect(CIPHER_SUITES.length).toBe(3 + 14 + 6 + 5 + 6); // + the six PSK suites (issue 11)
   });
 
   it('knows the IANA code points', () => {

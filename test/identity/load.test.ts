@@ -116,10 +116,10 @@ describe.skipIf(skip)('client identity: BAD_CONFIG names the cause before any co
     const c = clientPki().cred('p256');
     for (const key of [c.encryptedPem, c.encryptedSha1Pem]) {
       const e = await badConfig(loadIdentity({ cert: c.certPem, key, passphrase: 'wrong' }));
-      expect(e.explanation).toMatch(/^key: wrong passphrase/);
+      expect(e.explanation).toMatch(/^`key`: wrong passphrase/);
     }
     const e = await badConfig(loadIdentity({ pfx: c.pfx, passphrase: 'wrong' }));
-    expect(e.explanation).toMatch(/^pfx: wrong passphrase: the PKCS#12 integrity MAC/);
+    expect(e.explanation).toMatch(/^`pfx`: wrong passphrase: the PKCS#12 integrity MAC/);
   });
 
   it('a key that does not match the certificate', async () => {
@@ -150,7 +150,7 @@ describe.skipIf(skip)('client identity: BAD_CONFIG names the cause before any co
     expect((await badConfig(() => identityFromOptions({ cert: c.certPem, key: new Uint8Array([0x30, 3, 2, 1, 0]) }))).explanation).toMatch(/not a usable private key/);
     expect((await badConfig(() => identityFromOptions({ cert: c.certPem }))).explanation).toMatch(/needs its private key/);
     expect((await badConfig(() => identityFromOptions({ key: c.keyPem }))).explanation).toMatch(/needs its certificate/);
-    expect((await badConfig(loadIdentity({ pfx: new Uint8Array([1, 2, 3]), passphrase: 'x' }))).explanation).toMatch(/^pfx: /);
+    expect((await badConfig(loadIdentity({ pfx: new Uint8Array([1, 2, 3]), passphrase: 'x' }))).explanation).toMatch(/^`pfx`: /);
   });
 
   it('a PKCS#12 made with -legacy (RC2/3DES) is refused with a re-export hint', async (ctx) => {

@@ -90,7 +90,7 @@ describe.skipIf(skip)('signer callbacks', () => {
     const other = createPrivateKey(pki.otherKeyPem('p256'));
     const id = identityFromOptions({ cert: c.certPem, signer: { sign: (req) => new Uint8Array(nodeSign('sha256', req.message, other)) } })!;
     const sig = (await id.sign(scheme, MSG, '1.3', secureRandom)) as Uint8Array;
-    expect(() => id.finishSignature(scheme, MSG, '1.3', sig)).toThrow(/signer: the ecdsa_secp256r1_sha256 signature does not verify with the certificate's public key \(EC P-256\): the signer uses another key/);
+    expect(() => id.finishSignature(scheme, MSG, '1.3', sig)).toThrow(/`signer`: the ecdsa_secp256r1_sha256 signature does not verify with the certificate's public key \(EC P-256\): the signer uses another key/);
     expect(() => id.finishSignature(scheme, MSG, '1.3', 'nope')).toThrow(/sign\(\) returned string/);
     expect(() => id.finishSignature(scheme, MSG, '1.3', new Uint8Array(10))).toThrow(/neither DER nor r \|\| s/);
   });

@@ -10,19 +10,27 @@ import { HandshakeType } from '../codec/types.js';
 import { encodeHandshake } from '../codec/handshake.js';
 import { encodeCertificate12 } from '../messages/certificate.js';
 import { encodeFinished } from '../messages/finished.js';
+import { encodeCertificateVerify } from '../messages/certificate-verify.js';
+import type { CertificateRequest12 } from '../messages/certificate-request.js';
+import { chooseClientAuth, requestInfo, signThen, type ClientAuthChoice } from '../client-auth.js';
 import { extendedMasterSecret12, finished12, masterSecret12 } from '../prf12.js';
 import type { HandshakeContext, HandshakeState } from '../state.js';
 import { protections12, type Authenticated12, type KeyExchange12 } from './common.js';
 import { ExpectNewSessionTicket12, ExpectServerCcs, type Keyed12 } from './expect-finished.js';
 
-export function sendClientFlight(ctx: HandshakeContext, hs: Authenticated12, kx: KeyExchange12, certRequested: boolean): HandshakeState {
+export function sendClientFlight(ctx: HandshakeContext, hs: Authenticated12, kx: KeyExchange12, certRequest: CertificateRequest12 | undefined): HandshakeState {
   const { transcript, suite } = hs;
-  if (certRequested) {
-    // RFC 5246 §7.4.6: with no suitable certificate, "the client MUST send a certificate message
+  let choice: ClientAuthChoice | undefined;
+  if (certRequest) {
+    const info = requestInfo('1.2', certRequest.signatureAlgorithms, certRequest.certificateAuthorities, false, certRequest.certificateTypes);
+    choice = chooseClientAuth(ctx, info, certRequest.signatureAlgorithms, certRequest.certificateTypes);
+    // RFC 5246 §7.4.6: our chain, or, with no suitable certificate, "a certificate message
     // containing no certificates".
-    const cert = encodeHandshake(HandshakeType.certificate, encodeCertificate12({ certificates: [] }));
-    ctx.sendHandshake(cert, { certificates: 0 });
+    const certificates = choice ? choice.identity.certificates : [];
+    const cert = encodeHandshake(HandshakeType.certificate, encodeCertificate12({ certificates }));
+    ctx.sendHandshake(cert, { certificates: certificates.length, ...(choice ? { subject: choice.identity.subject } : {}) });
     transcript.add(cert);
+    ctx.noteClientCertificate(choice !== undefined);
   }
   const cke = encodeHandshake(HandshakeType.client_key_exchange, kx.body);
   ctx.sendHandshake(cke, kx.summary);
@@ -36,6 +44,23 @@ export function sendClientFlight(ctx: HandshakeContext, hs: Authenticated12, kx:
   ctx.keyLog('CLIENT_RANDOM', hs.clientRandom, masterSecret);
   ctx.emit({ type: 'key', label: hs.ems ? 'extended master secret (RFC 7627)' : 'master secret (RFC 5246 §8.1)', from: 'pre_master_secret' });
 
+  const clientAuth = certRequest ? { requested: true, ...(choice ? { subject: choice.identity.subject, scheme: choice.scheme.name } : {}) } : undefined;
+  const rest = (c: HandshakeContext) => finishFlight(c, { ...hs, ...(clientAuth ? { clientAuth } : {}) }, kx, masterSecret);
+  if (!choice) return rest(ctx);
+  // RFC 5246 §7.4.8: CertificateVerify signs handshake_messages from ClientHello up to (not
+  // including) itself, with a scheme the server listed.
+  const c = choice;
+  return signThen(ctx, c, transcript.messages(), '1.2', (signature, cx) => {
+    const cv = encodeHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ scheme: c.scheme.code, signature }));
+    cx.sendHandshake(cv, { scheme: c.scheme.name, signatureLength: signature.length });
+    transcript.add(cv);
+    return rest(cx);
+  });
+}
+
+/** ChangeCipherSpec and Finished (RFC 5246 §7.1, §7.4.9), then wait for the server's. */
+function finishFlight(ctx: HandshakeContext, hs: Authenticated12, kx: KeyExchange12, masterSecret: Uint8Array): HandshakeState {
+  const { transcript, suite } = hs;
   const prot = protections12(ctx.config, hs, masterSecret);
   // RFC 5246 §7.1: ChangeCipherSpec, then everything we send is under the new keys.
   ctx.sendChangeCipherSpec();

@@ -31,12 +31,24 @@ export interface Handshake12 {
   /** RFC 6066 §8: the server acknowledged status_request, so a CertificateStatus may follow its Certificate. */
   statusPromised: boolean;
   alpn?: string;
+  /** Client authentication: whether the server asked, and what we sent. */
+  clientAuth?: { requested: boolean; subject?: string; scheme?: string };
 }
 
-/** After the Certificate: the verified chain. After the ServerKeyExchange: the signature too. */
-export interface Authenticated12 extends Handshake12 {
+/** After the Certificate: the verified chain (its ServerKeyExchange signature is checked next). */
+export interface CertAuthenticated12 extends Handshake12 {
   chain: ChainVerified;
+  psk?: undefined;
 }
+/**
+ * A PSK suite (RFC 4279 §2): no certificate; the server proves it holds the key with its
+ * Finished, which the master secret derived from the PSK keys.
+ */
+export interface PskAuthenticated12 extends Handshake12 {
+  chain?: undefined;
+  psk: { identity: string };
+}
+export type Authenticated12 = CertAuthenticated12 | PskAuthenticated12;
 
 /** The client's half of the key exchange, ready to send once ServerHelloDone arrives. */
 export interface KeyExchange12 {

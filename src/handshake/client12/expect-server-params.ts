@@ -15,7 +15,7 @@ import { HandshakeType } from '../codec/types.js';
 import { decodeCertificate12 } from '../messages/certificate.js';
 import { decodeCertificateStatus } from '../extensions/status-request.js';
 import { applyRevocation } from '../revocation.js';
-import { decodeCertificateRequest12 } from '../messages/certificate-request.js';
+import { decodeCertificateRequest12, type CertificateRequest12 } from '../messages/certificate-request.js';
 import { decodeServerHelloDone } from '../messages/empty.js';
 import {
   decodeServerKeyExchangeDhe,
@@ -26,7 +26,7 @@ import {
 } from '../messages/key-exchange12.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
 import { verifyHandshakeSignature, verifyServerCertificates } from '../verify.js';
-import { acceptMessage12, State12, type Authenticated12, type Handshake12, type KeyExchange12 } from './common.js';
+import { acceptMessage12, State12, type Authenticated12, type CertAuthenticated12, type Handshake12, type KeyExchange12 } from './common.js';
 import { sendClientFlight } from './client-flight.js';
 
 /**
@@ -79,14 +79,14 @@ export class ExpectCertificate12 extends State12 {
       detail: chain.status === 'skipped' ? 'skipped (verify=none)' : chain.status === 'ok' ? 'trusted, valid, name matches' : chain.flags.join(','),
     });
     ctx.emit({ type: 'check', what: `leaf ${chain.leafKey.kind} key fits ${suite.auth?.toUpperCase()} authentication`, ok: true });
-    const hs: Authenticated12 = { ...this.hs, chain };
+    const hs: CertAuthenticated12 = { ...this.hs, chain };
     // RFC 6066 §8: after the server acknowledged status_request, a CertificateStatus may follow.
     if (this.hs.statusPromised) return new ExpectCertificateStatus12(hs);
     return afterCertificate({ ...hs, chain: applyRevocation(ctx.config, chain, undefined, ctx) }, ctx);
   }
 }
 
-function afterCertificate(hs: Authenticated12, ctx: HandshakeContext): HandshakeState {
+function afterCertificate(hs: CertAuthenticated12, ctx: HandshakeContext): HandshakeState {
   if (hs.suite.kx === 'rsa') return new ExpectCertificateRequestOrDone(hs, rsaKeyExchange(hs, ctx));
   return new ExpectServerKeyExchange(hs);
 }
@@ -97,7 +97,7 @@ function afterCertificate(hs: Authenticated12, ctx: HandshakeContext): Handshake
  */
 export class ExpectCertificateStatus12 extends State12 {
   readonly name = 'ExpectCertificateStatus';
-  constructor(private readonly hs: Authenticated12) {
+  constructor(private readonly hs: CertAuthenticated12) {
     super();
   }
 
@@ -117,7 +117,7 @@ export class ExpectCertificateStatus12 extends State12 {
  * RFC 5246 §7.4.7.1: the premaster secret is client_version (0x0303, as in our ClientHello) and
  * 46 random bytes, encrypted with RSAES-PKCS1-v1_5 to the server's certificate key.
  */
-function rsaKeyExchange(hs: Authenticated12, ctx: HandshakeContext): KeyExchange12 {
+function rsaKeyExchange(hs: CertAuthenticated12, ctx: HandshakeContext): KeyExchange12 {
   const key = hs.chain.leafKey;
   if (key.kind !== 'rsa') throw new TlsError('INTERNAL', 'RSA key exchange without an RSA key');
   const pms = concat(Uint8Array.of(0x03, 0x03), ctx.config.random(46));
@@ -128,7 +128,7 @@ function rsaKeyExchange(hs: Authenticated12, ctx: HandshakeContext): KeyExchange
 
 export class ExpectServerKeyExchange extends State12 {
   readonly name = 'ExpectServerKeyExchange';
-  constructor(private readonly hs: Authenticated12) {
+  constructor(private readonly hs: CertAuthenticated12) {
     super();
   }
 
@@ -209,7 +209,7 @@ export class ExpectCertificateRequestOrDone extends State12 {
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     if (!acceptMessage12(msg, ctx, HandshakeType.certificate_request, HandshakeType.server_hello_done)) return this;
-    if (msg.type === HandshakeType.server_hello_done) return new ExpectServerHelloDone(this.hs, this.kx, false).handle(msg, ctx);
+    if (msg.type === HandshakeType.server_hello_done) return new ExpectServerHelloDone(this.hs, this.kx, undefined).handle(msg, ctx);
     const req = decodeCertificateRequest12(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({
@@ -217,9 +217,9 @@ export class ExpectCertificateRequestOrDone extends State12 {
       direction: 'received',
       name: 'certificate_request',
       length: msg.raw.length,
-      summary: { certificateTypes: req.certificateTypes, authorities: req.certificateAuthorities.length, answer: 'empty Certificate (no client certificate configured)' },
+      summary: { certificateTypes: req.certificateTypes, signatureAlgorithms: req.signatureAlgorithms.length, authorities: req.certificateAuthorities.length },
     });
-    return new ExpectServerHelloDone(this.hs, this.kx, true);
+    return new ExpectServerHelloDone(this.hs, this.kx, req);
   }
 }
 
@@ -228,7 +228,7 @@ export class ExpectServerHelloDone extends State12 {
   constructor(
     private readonly hs: Authenticated12,
     private readonly kx: KeyExchange12,
-    private readonly certRequested: boolean,
+    private readonly certRequest: CertificateRequest12 | undefined,
   ) {
     super();
   }
@@ -238,6 +238,6 @@ export class ExpectServerHelloDone extends State12 {
     decodeServerHelloDone(msg.body);
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'server_hello_done', length: msg.raw.length, summary: {} });
-    return sendClientFlight(ctx, this.hs, this.kx, this.certRequested);
+    return sendClientFlight(ctx, this.hs, this.kx, this.certRequest);
   }
 }

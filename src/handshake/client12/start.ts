@@ -31,6 +31,7 @@ import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../stat
 import type { Handshake12 } from './common.js';
 import { ExpectCertificate12 } from './expect-server-params.js';
 import { negotiateRecordLimits } from '../record-limits.js';
+import { ExpectPskServerKeyExchange } from './psk.js';
 
 export interface Tls12Start {
   clientHelloRaw: Uint8Array;
@@ -198,5 +199,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
     statusPromised,
     ...(alpn !== undefined ? { alpn } : {}),
   };
+  // RFC 4279 §2: PSK suites have no Certificate.
+  if (suite.auth === 'psk') return new ExpectPskServerKeyExchange(hs);
   return new ExpectCertificate12(hs);
 }

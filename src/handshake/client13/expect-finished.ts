@@ -8,24 +8,33 @@ import { Tls13Protection } from '../../record/protection.js';
 import { HandshakeType } from '../codec/types.js';
 import { encodeHandshake } from '../codec/handshake.js';
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
-import { encodeCertificate13 } from '../messages/certificate.js';
+import { sendClientAuth13, type ClientAuthResult } from './client-auth.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { verifyFinished, verifyReport, type ChainVerified, type SignatureVerified } from '../verify.js';
+import type { VerifyReport } from '../../types.js';
 import type { Handshake13 } from './expect-server-params.js';
 import { ExpectTraffic } from './expect-traffic.js';
 import { exportKeyingMaterial13 } from '../key-schedule13.js';
+
+/**
+ * How the server proved who it is: a verified chain and CertificateVerify signature, or the
+ * external PSK it accepted (its Finished, checked here, is keyed from that PSK).
+ */
+export type ServerAuth13 = { kind: 'certificate'; chain: ChainVerified; sig: SignatureVerified } | { kind: 'psk'; identity: string };
+
+/** A PSK handshake has no certificate to verify: 'skipped', with nothing in it. */
+const pskVerify = (): VerifyReport => ({ status: 'skipped', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] });
 
 export class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
   constructor(
     private readonly hs: Handshake13,
-    private readonly chain: ChainVerified,
-    private readonly sig: SignatureVerified,
+    private readonly auth: ServerAuth13,
   ) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     expectMessage(msg, HandshakeType.finished);
-    const { keys, transcript, suite } = this.hs;
+    const { keys, transcript } = this.hs;
     const received = decodeFinished(msg.body, keys.serverHandshake.secret.length).verifyData;
     // RFC 8446 §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(.. CertificateVerify)).
     const expected = keys.finished(keys.serverHandshake.secret, transcript.current());
@@ -38,12 +47,21 @@ export class ExpectFinished implements HandshakeState {
 
     // Our flight. RFC 8446 Appendix D.4: the compatibility CCS precedes our first encrypted record.
     if (ctx.config.middleboxCompat && !this.hs.sentCcs) ctx.sendChangeCipherSpec();
-    if (this.hs.certRequestContext !== undefined) {
-      // RFC 8446 §4.4.2: with no certificate to offer, send a Certificate with an empty list.
-      const certMsg = encodeHandshake(HandshakeType.certificate, encodeCertificate13({ context: this.hs.certRequestContext, entries: [] }));
-      ctx.sendHandshake(certMsg, { certificates: 0 });
-      transcript.add(certMsg);
+    // RFC 8446 §4.4: [Certificate, CertificateVerify] answer a CertificateRequest, before Finished.
+    if (this.hs.certRequest) {
+      return sendClientAuth13(ctx, this.hs.certRequest, transcript, false, (c, clientAuth) => this.sendFinished(c, app, clientAuth, received));
     }
+    return this.sendFinished(ctx, app, undefined, received);
+  }
+
+  /** Our Finished, the application keys, and the handshake's end. */
+  private sendFinished(
+    ctx: HandshakeContext,
+    app: ReturnType<Handshake13['keys']['application']>,
+    clientAuth: ClientAuthResult | undefined,
+    received: Uint8Array,
+  ): HandshakeState {
+    const { keys, transcript, suite } = this.hs;
     const verifyData = keys.finished(keys.clientHandshake.secret, transcript.current());
     const fin = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
     ctx.sendHandshake(fin, {});
@@ -55,16 +73,19 @@ export class ExpectFinished implements HandshakeState {
     const info = {
       protocol: 'TLSv1.3' as const,
       cipher: suite.name,
-      group: this.hs.group.name,
-      signatureScheme: this.sig.scheme.name,
+      group: this.hs.group?.name,
+      signatureScheme: this.auth.kind === 'certificate' ? this.auth.sig.scheme.name : undefined,
       alpn: this.hs.alpn,
       resumed: false,
       helloRetry: this.hs.helloRetry,
-      verify: verifyReport(this.chain),
+      verify: this.auth.kind === 'certificate' ? verifyReport(this.auth.chain) : pskVerify(),
       serverName: ctx.config.sni,
-      ...(this.chain.ocsp ? { ocsp: this.chain.ocsp } : {}),
+      ...(this.auth.kind === 'certificate' && this.auth.chain.ocsp ? { ocsp: this.auth.chain.ocsp } : {}),
+      ...(clientAuth ? { clientAuth } : {}),
+      ...(this.auth.kind === 'psk' ? { pskIdentity: this.auth.identity } : {}),
     };
     const next = new ExpectTraffic({
+      transcript,
       suite,
       keys,
       clientSecret: app.client.secret,

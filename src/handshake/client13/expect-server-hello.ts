@@ -16,7 +16,9 @@ import {
   decodeKeyShareHelloRetryRequest,
   decodeKeyShareServerHello,
   decodeSupportedVersionsServer,
+  decodePreSharedKeyServer,
 } from '../extensions/index.js';
+import type { ExternalPsk } from '../../identity/psk.js';
 import { decodeClientHello, decodeServerHello, type DecodedServerHello as ServerHello } from '../messages/hello.js';
 import { HandshakeKeySchedule13 } from './keys.js';
 import { Transcript } from '../transcript.js';
@@ -91,8 +93,8 @@ export class ExpectServerHello implements HandshakeState {
         );
       }
     }
-    if (sh.extensions.has(ExtensionType.pre_shared_key)) {
-      // We never offer a PSK yet (resumption is its own feature): selecting one is illegal.
+    if (sh.extensions.has(ExtensionType.pre_shared_key) && !this.hello.psk) {
+      // RFC 8446 §4.2: a response to an extension we did not send.
       throw new TlsError('UNSUPPORTED_EXTENSION', 'the server selected a pre_shared_key we did not offer', { alert: 'unsupported_extension' });
     }
     ctx.setVersion('1.3');
@@ -138,9 +140,11 @@ export class ExpectServerHello implements HandshakeState {
     transcript.replaceWithMessageHash();
     transcript.add(msg.raw);
     const params: ClientHelloParams = { ...this.hello, keyShares: newShares, ...(cookie ? { cookie } : {}) };
+    // RFC 8446 §4.1.4: a PSK whose hash does not fit the suite the HRR chose is not offered again.
+    if (params.psk && params.psk.hash !== suite.hash) delete params.psk;
     // RFC 8446 Appendix D.4: the compatibility CCS goes right before the second ClientHello.
     if (ctx.config.middleboxCompat) ctx.sendChangeCipherSpec();
-    const ch2 = buildClientHello(config, params);
+    const ch2 = buildClientHello(config, params, transcript);
     ctx.sendHandshake(ch2.raw, ch2.summary);
     transcript.add(ch2.raw);
     return new ExpectServerHello(params, ch2.raw, { transcript, suite });
@@ -151,9 +155,43 @@ export class ExpectServerHello implements HandshakeState {
     if (this.afterHrr && this.afterHrr.suite.code !== suite.code) {
       throw new TlsError('ILLEGAL_PARAMETER', 'the ServerHello cipher suite differs from the HelloRetryRequest one', { alert: 'illegal_parameter' });
     }
+    const psk = this.acceptedPsk(sh, suite, ctx);
     const ksExt = sh.extensions.get(ExtensionType.key_share);
-    // RFC 8446 §9.2: a (EC)DHE handshake without key_share is missing_extension.
-    if (!ksExt) throw new TlsError('MISSING_EXTENSION', 'the ServerHello has no key_share', { alert: 'missing_extension' });
+    let shared: Uint8Array | null = null;
+    let group: KeyShare['group'] | undefined;
+    if (!ksExt) {
+      // RFC 8446 §9.2: a (EC)DHE handshake without key_share is missing_extension; only psk_ke
+      // (which we offer only when pskMode says so) goes without one (§4.2.9).
+      if (!psk || ctx.config.pskMode !== 'psk_ke') {
+        throw new TlsError('MISSING_EXTENSION', psk ? 'the ServerHello selected our PSK without key_share (psk_ke), but we offered only psk_dhe_ke' : 'the ServerHello has no key_share', { alert: 'missing_extension' });
+      }
+      ctx.emit({ type: 'check', what: 'PSK key exchange mode', ok: true, detail: 'psk_ke: no (EC)DHE, no forward secrecy (as configured by pskMode)' });
+    } else {
+      if (psk && ctx.config.pskMode === 'psk_ke') {
+        throw new TlsError('ILLEGAL_PARAMETER', 'the server answered our PSK with a key_share (psk_dhe_ke), but we offered only psk_ke', { alert: 'illegal_parameter' });
+      }
+      ({ shared, group } = this.keyShare(ksExt, ctx));
+    }
+    return this.keysAndNext(sh, suite, msg, ctx, shared, group, psk);
+  }
+
+  /** RFC 8446 §4.2.11: the server's selected_identity must be one we offered, with the suite's hash. */
+  private acceptedPsk(sh: ServerHello, suite: CipherSuite, ctx: HandshakeContext): ExternalPsk | undefined {
+    const ext = sh.extensions.get(ExtensionType.pre_shared_key);
+    const psk = this.hello.psk;
+    if (!ext || !psk) return undefined;
+    const selected = decodePreSharedKeyServer(ext);
+    if (selected !== 0) {
+      throw new TlsError('ILLEGAL_PARAMETER', `the server selected PSK identity ${selected}; we offered only one`, { alert: 'illegal_parameter' });
+    }
+    if (suite.hash !== psk.hash) {
+      throw new TlsError('ILLEGAL_PARAMETER', `the server selected our PSK (bound to ${psk.hash}) with ${suite.name}, whose hash differs`, { alert: 'illegal_parameter' });
+    }
+    ctx.emit({ type: 'check', what: `server accepted the external PSK "${psk.identityText}"`, ok: true, detail: 'no certificate: its Finished proves it holds the key' });
+    return psk;
+  }
+
+  private keyShare(ksExt: Uint8Array, ctx: HandshakeContext): { shared: Uint8Array; group: KeyShare['group'] } {
     const entry = decodeKeyShareServerHello(ksExt);
     const mine: KeyShare | undefined = this.hello.keyShares.find((k) => k.group.code === entry.group);
     // RFC 8446 §4.2.8: the server's share MUST be in a group we sent a share for.
@@ -165,6 +203,19 @@ export class ExpectServerHello implements HandshakeState {
     }
     const shared = computeSharedSecret(mine, entry.keyExchange);
     ctx.emit({ type: 'check', what: `server key share (${mine.group.name}) is a valid public value`, ok: true });
+    return { shared, group: mine.group };
+  }
+
+  private keysAndNext(
+    sh: ServerHello,
+    suite: CipherSuite,
+    msg: HandshakeMessage,
+    ctx: HandshakeContext,
+    shared: Uint8Array | null,
+    group: KeyShare['group'] | undefined,
+    psk: ExternalPsk | undefined,
+  ): HandshakeState {
+    void sh;
 
     const transcript = this.afterHrr ? this.afterHrr.transcript : new Transcript();
     if (!this.afterHrr) {
@@ -173,14 +224,15 @@ export class ExpectServerHello implements HandshakeState {
     }
     transcript.add(msg.raw);
 
-    const keys = new HandshakeKeySchedule13(suite, shared, transcript.current(), this.hello.random, ctx);
+    const keys = new HandshakeKeySchedule13(suite, shared, transcript.current(), this.hello.random, ctx, psk?.key);
     // Read the server's flight under server_handshake_traffic_secret; our alerts and Finished
     // go under client_handshake_traffic_secret (RFC 8446 §7.3).
     ctx.setReadProtection(new Tls13Protection(createAead(suite.aead!, keys.serverHandshake.key), keys.serverHandshake.iv), 'server_handshake_traffic_secret');
     ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead!, keys.clientHandshake.key), keys.clientHandshake.iv), 'client_handshake_traffic_secret');
     return new ExpectEncryptedExtensions({
       suite,
-      group: mine.group,
+      group,
+      ...(psk ? { psk } : {}),
       transcript,
       keys,
       clientRandom: this.hello.random,

@@ -20,19 +20,24 @@ import { certificateVerifyContent13, verifyHandshakeSignature, verifyServerCerti
 import type { HandshakeKeySchedule13 } from './keys.js';
 import { ExpectFinished } from './expect-finished.js';
 import { negotiateRecordLimits } from '../record-limits.js';
+import type { ExternalPsk } from '../../identity/psk.js';
+import { readCertRequest13, type CertRequest13 } from './client-auth.js';
 
 /** What the 1.3 states carry from one to the next. */
 export interface Handshake13 {
   suite: CipherSuite;
-  group: NamedGroup;
+  /** The (EC)DHE group; undefined for psk_ke. */
+  group: NamedGroup | undefined;
+  /** Set when the server accepted our external PSK: no certificate follows (RFC 8446 §2.2). */
+  psk?: ExternalPsk;
   transcript: Transcript;
   keys: HandshakeKeySchedule13;
   clientRandom: Uint8Array;
   helloRetry: boolean;
   sentCcs: boolean;
   alpn?: string;
-  /** Set when the server sent a CertificateRequest (we answer with an empty Certificate). */
-  certRequestContext?: Uint8Array;
+  /** Set when the server sent a CertificateRequest (answered after its Finished). */
+  certRequest?: CertRequest13;
 }
 
 /**
@@ -105,7 +110,11 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     // supported_groups in EE is the server's preference list: informational only (§4.2.7).
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'encrypted_extensions', length: msg.raw.length, summary: { extensions: [...exts.keys()].map(extensionTypeName), alpn: alpn ?? '-' } });
-    return new ExpectCertificateOrCertReq({ ...this.hs, ...(alpn !== undefined ? { alpn } : {}) });
+    const hs = { ...this.hs, ...(alpn !== undefined ? { alpn } : {}) };
+    // RFC 8446 §2.2 / §4.3.2: a PSK handshake has no Certificate, CertificateVerify or
+    // CertificateRequest: the server's Finished, keyed from the PSK, authenticates it.
+    if (hs.psk) return new ExpectFinished(hs, { kind: 'psk', identity: hs.psk.identityText });
+    return new ExpectCertificateOrCertReq(hs);
   }
 }
 
@@ -117,17 +126,15 @@ export class ExpectCertificateOrCertReq implements HandshakeState {
     expectMessage(msg, HandshakeType.certificate, HandshakeType.certificate_request);
     if (msg.type === HandshakeType.certificate) return new ExpectCertificate(this.hs).handle(msg, ctx);
     const req = decodeCertificateRequest13(msg.body);
-    // RFC 8446 §4.3.2: signature_algorithms MUST be present.
-    if (!req.extensions.has(ExtensionType.signature_algorithms)) {
-      throw new TlsError('MISSING_EXTENSION', 'CertificateRequest without signature_algorithms', { alert: 'missing_extension' });
-    }
+    // RFC 8446 §4.3.2: signature_algorithms MUST be present (missing_extension otherwise).
+    const certRequest = readCertRequest13(req);
     // RFC 8446 §4.3.2: in the handshake, certificate_request_context is empty.
     if (req.context.length !== 0) {
       throw new TlsError('ILLEGAL_PARAMETER', 'CertificateRequest in the handshake with a non-empty context', { alert: 'illegal_parameter' });
     }
     this.hs.transcript.add(msg.raw);
-    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { extensions: [...req.extensions.keys()].map(extensionTypeName), answer: 'empty Certificate (no client certificate configured)' } });
-    return new ExpectCertificate({ ...this.hs, certRequestContext: req.context });
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { extensions: [...req.extensions.keys()].map(extensionTypeName), certificateAuthorities: certRequest.authorities.length } });
+    return new ExpectCertificate({ ...this.hs, certRequest });
   }
 }
 
@@ -186,6 +193,6 @@ export class ExpectCertificateVerify implements HandshakeState {
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate_verify', length: msg.raw.length, summary: { scheme: sig.scheme.name } });
     ctx.emit({ type: 'check', what: `CertificateVerify signature (${sig.scheme.name}) with the leaf's key`, ok: true });
-    return new ExpectFinished(this.hs, this.chain, sig);
+    return new ExpectFinished(this.hs, { kind: 'certificate', chain: this.chain, sig });
   }
 }

@@ -1,8 +1,8 @@
 /**
  * TLS 1.3 client after the handshake (RFC 8446 §4.6): NewSessionTicket (kept for resumption),
  * KeyUpdate (new read key; answer update_requested with our own update, one answer for any
- * number of requests received while we sent nothing: RFC 8446 §4.6.3). Post-handshake
- * client authentication is not offered, so a CertificateRequest here is unexpected_message.
+ * number of requests received while we sent nothing: RFC 8446 §4.6.3), and, when
+ * `postHandshakeAuth` is set, post-handshake client authentication (RFC 8446 §4.6.2).
  */
 import { createAead } from '../../crypto/aead.js';
 import type { CipherSuite } from '../../crypto/suites.js';
@@ -15,8 +15,14 @@ import { decodeKeyUpdate, encodeKeyUpdate, KeyUpdateRequest } from '../messages/
 import { decodeNewSessionTicket13 } from '../messages/new-session-ticket.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import type { HandshakeKeySchedule13 } from './keys.js';
+import type { Transcript } from '../transcript.js';
+import { decodeCertificateRequest13 } from '../messages/certificate-request.js';
+import { encodeFinished } from '../messages/finished.js';
+import { readCertRequest13, sendClientAuth13 } from './client-auth.js';
 
 interface TrafficState {
+  /** The transcript through our Finished: the context of post-handshake authentication (RFC 8446 §4.4.1). */
+  transcript: Transcript;
   suite: CipherSuite;
   keys: HandshakeKeySchedule13;
   clientSecret: Uint8Array;
@@ -38,8 +44,11 @@ export class ExpectTraffic implements HandshakeState {
   constructor(private readonly t: TrafficState) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
-    expectMessage(msg, HandshakeType.new_session_ticket, HandshakeType.key_update);
+    // RFC 8446 §4.6.2: a CertificateRequest after the handshake only when we offered post_handshake_auth.
+    const pha = ctx.config.options.postHandshakeAuth === true;
+    expectMessage(msg, HandshakeType.new_session_ticket, HandshakeType.key_update, ...(pha ? [HandshakeType.certificate_request] : []));
     if (msg.type === HandshakeType.new_session_ticket) return this.ticket(msg, ctx);
+    if (msg.type === HandshakeType.certificate_request) return this.postHandshakeAuth(msg, ctx);
     return this.keyUpdate(msg, ctx);
   }
 
@@ -69,6 +78,25 @@ export class ExpectTraffic implements HandshakeState {
       });
     }
     return this;
+  }
+
+  /**
+   * RFC 8446 §4.6.2: Certificate, CertificateVerify and Finished over the handshake transcript
+   * plus this CertificateRequest; the Finished key comes from the current client application
+   * traffic secret (§4.4, "Base Key"). Each request starts again from the transcript at our Finished.
+   */
+  private postHandshakeAuth(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+    const req = readCertRequest13(decodeCertificateRequest13(msg.body));
+    ctx.noise('post-handshake CertificateRequest');
+    ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { postHandshake: true, certificateAuthorities: req.authorities.length } });
+    const transcript = this.t.transcript.clone();
+    transcript.add(msg.raw);
+    return sendClientAuth13(ctx, req, transcript, true, (c, result) => {
+      const verifyData = this.t.keys.finished(this.t.clientSecret, transcript.current());
+      c.sendHandshake(encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData })), { postHandshake: true });
+      c.emit({ type: 'check', what: 'post-handshake client authentication answered', ok: true, detail: result.subject ? `${result.subject} (${result.scheme})` : 'empty Certificate' });
+      return this;
+    });
   }
 
   private keyUpdate(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {

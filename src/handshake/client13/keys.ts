@@ -34,17 +34,21 @@ export class HandshakeKeySchedule13 {
 
   constructor(
     readonly suite: CipherSuite,
-    sharedSecret: Uint8Array,
+    /** The (EC)DHE shared secret; null for psk_ke (RFC 8446 §7.1: zeros). */
+    sharedSecretOrNull: Uint8Array | null,
     /** Transcript-Hash(ClientHello..ServerHello) */
     helloHash: Uint8Array,
     private readonly clientRandom: Uint8Array,
     private readonly ctx: HandshakeContext,
+    /** An external PSK (RFC 8446 §7.1: the IKM of the Early Secret). */
+    psk?: Uint8Array,
   ) {
     const h = suite.hash;
     this.hashLen = HASH_LEN[h];
     const zeros = new Uint8Array(this.hashLen);
-    const early = hkdfExtract(h, new Uint8Array(0), zeros);
-    report(ctx, 'early_secret', 'HKDF-Extract(salt=0, IKM=0) (no PSK)', early, clientRandom);
+    const sharedSecret = sharedSecretOrNull ?? zeros;
+    const early = hkdfExtract(h, new Uint8Array(0), psk ?? zeros);
+    report(ctx, 'early_secret', psk ? 'HKDF-Extract(salt=0, IKM=PSK)' : 'HKDF-Extract(salt=0, IKM=0) (no PSK)', early, clientRandom);
     const derived = deriveSecret(h, early, 'derived', emptyHash(h));
     this.handshakeSecret = hkdfExtract(h, derived, sharedSecret);
     report(ctx, 'handshake_secret', `HKDF-Extract(Derive-Secret(early_secret, "derived"), (EC)DHE shared secret ${sharedSecret.length} bytes)`, this.handshakeSecret, clientRandom);
