@@ -186,6 +186,11 @@ describe.skipIf(skipFor(missing, 'post-quantum interop with Node 26 / OpenSSL 3.
     const shts = (shared: Buffer) => expandLabel(hmac(derived, shared), 's hs traffic', sha256(Buffer.concat([ch, sh]))).toString('hex');
 
     const clientRandom = hex(ch.subarray(6, 38));
+    // The server's key log lines reach us through its stdout, possibly after our handshake ends:
+    // wait (bounded) for its four TLS 1.3 secrets of this connection.
+    for (let waited = 0; waited < 10_000 && srv.keylog.filter((l) => l.includes(clientRandom)).length < 4; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const theirs = srv.keylog.find((l) => l.startsWith(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${clientRandom} `));
     expect(theirs, `server key log:\n${srv.keylog.join('\n')}`).toBeDefined();
     expect(shts(Buffer.concat([kemSS, xSS]))).toBe(theirs!.split(' ')[2]);
