@@ -45,6 +45,8 @@ export interface TlsEngine {
   readonly peerFinished?: Uint8Array | undefined;
   /** An operation the handshake waits for (an asynchronous signer): see src/handshake/state.ts. */
   readonly pendingOperation?: { readonly result: PromiseLike<unknown> } | undefined;
+  /** The transport ended (ClientConnection.eof): 'truncated' without close_notify, TRUNCATED with `requireCloseNotify`. */
+  eof?(): 'close_notify' | 'truncated';
   completeOperation?(value: unknown): void;
   failOperation?(error: unknown): void;
 }
@@ -376,8 +378,16 @@ export class ConnectionDriver {
       this.abort(new TlsError('CONNECTION_CLOSED', 'the server closed the connection during the handshake'), true);
     } else if (this._state === 'open' || this._state === 'closing') {
       // Without close_notify the data may be truncated (RFC 8446 §6.1); like node:tls and the
-      // browsers we still report a plain end: `engine.peerClosed` tells the two apart.
-      this.end();
+      // browsers we report a plain end by default (`engine.truncated` / `peerClosed` tell the two
+      // apart), and the error TRUNCATED when the options ask for it (`requireCloseNotify`).
+      let err: TlsError | undefined;
+      try {
+        this.engine.eof?.();
+      } catch (e) {
+        err = asTlsError(e);
+      }
+      if (err) this.abort(err, true);
+      else this.end();
     }
   }
 
