@@ -7,6 +7,7 @@ import type { TLSSocket as NodeTlsSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.js';
 import { connectAsync } from '../../src/transport/node.js';
+import type { TLSSocket } from '../../src/transport/tls-socket.js';
 import { closeAll, pki, tlsServer, within } from './local-server.js';
 
 afterEach(closeAll);
@@ -24,20 +25,23 @@ function cutAfter(text: string) {
   };
 }
 
+/** Everything the socket delivers, and the error it emitted (if any), once it closes. */
+function collect(sock: TLSSocket): Promise<{ data: string; error: unknown }> {
+  return new Promise((resolve) => {
+    let data = '';
+    let error: unknown;
+    sock.on('data', (d: Buffer) => (data += d.toString()));
+    sock.on('error', (e) => (error = e));
+    sock.on('close', () => resolve({ data, error }));
+  });
+}
+
 describe('TLSSocket: an end without close_notify after the handshake', () => {
   it('default: the data, then a plain end (node:tls behaviour)', async () => {
     const { port } = await tlsServer({}, cutAfter('first half'));
     const sock = await connectAsync({ host: 'localhost', port, ca: (await pki()).ca.cert, timeout: 10_000 });
     sock.write('GO');
-    const got = await within(
-      new Promise<{ data: string; error: unknown }>((resolve) => {
-        let data = '';
-        let error: unknown;
-        sock.on('data', (d: Buffer) => (data += d.toString()));
-        sock.on('error', (e) => (error = e));
-        sock.on('close', () => resolve({ data, error }));
-      }),
-    );
+    const got = await within(collect(sock));
     expect(got.data).toBe('first half');
     expect(got.error).toBeUndefined();
   });
@@ -46,15 +50,7 @@ describe('TLSSocket: an end without close_notify after the handshake', () => {
     const { port } = await tlsServer({}, cutAfter('first half'));
     const sock = await connectAsync({ host: 'localhost', port, ca: (await pki()).ca.cert, timeout: 10_000, requireCloseNotify: true });
     sock.write('GO');
-    const got = await within(
-      new Promise<{ data: string; error: unknown }>((resolve) => {
-        let data = '';
-        let error: unknown;
-        sock.on('data', (d: Buffer) => (data += d.toString()));
-        sock.on('error', (e) => (error = e));
-        sock.on('close', () => resolve({ data, error }));
-      }),
-    );
+    const got = await within(collect(sock));
     expect(got.data).toBe('first half');
     expect(got.error).toBeInstanceOf(TlsError);
     expect((got.error as TlsError).code).toBe('TRUNCATED');
