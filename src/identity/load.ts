@@ -13,27 +13,15 @@
  *   `key` + `passphrase` and `pfx` just work; a sans-IO user calls `await loadIdentity(opts)` once
  *   and passes `identity` (it can be reused for every connection).
  */
-import type { CertInput } from '../types.js';
+import type { ClientOptions } from '../types.js';
 import { parsePrivateKey } from '../crypto/private-key.js';
 import { TlsError } from '../errors.js';
 import { loadCertificates } from '../x509/index.js';
-import { ClientIdentity, type ClientSigner } from './identity.js';
+import { ClientIdentity } from './identity.js';
 import { badKey, decodeKeyInput } from './key-input.js';
 
-export interface IdentityOptions {
-  /** The certificate chain, leaf first: PEM (one or many blocks) or DER, one or many. */
-  cert?: CertInput | CertInput[];
-  /** The private key: PEM or DER; PKCS#8, PKCS#1 (RSA), SEC1 (EC), or encrypted PKCS#8 (with `passphrase`). */
-  key?: string | Uint8Array;
-  /** Passphrase for an encrypted `key` or a `pfx`. */
-  passphrase?: string;
-  /** PKCS#12 (.p12/.pfx) bytes holding the certificate chain and the key (with `passphrase`). */
-  pfx?: Uint8Array;
-  /** Signs with a key that never enters JavaScript (use with `cert`, instead of `key`). */
-  signer?: ClientSigner;
-  /** An identity loaded before (`await loadIdentity(...)`), reusable across connections. */
-  identity?: ClientIdentity;
-}
+/** The identity options of `ClientOptions` (their meanings are documented there). */
+export type IdentityOptions = Pick<ClientOptions, 'cert' | 'key' | 'passphrase' | 'pfx' | 'signer' | 'identity'>;
 
 function certificatesOf(options: IdentityOptions): Uint8Array[] {
   try {

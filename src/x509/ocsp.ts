@@ -20,6 +20,7 @@
  * `checkOcspResponse` never throws for a bad response: its `problem` says why.
  */
 import { hash, type HashName } from '../crypto/hash.js';
+import type { OcspInfo } from '../types.js';
 import { verifySignature } from '../crypto/signature.js';
 import { DerError, DerReader, Tag, readSequence, readSingle, type Tlv } from '../wire/der.js';
 import { parseSignatureAlgorithm, type SignatureAlgorithmInfo } from './algorithms.js';
@@ -173,20 +174,14 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
   return { responseStatus, basic: { tbs: tbsTlv.raw, responderId, producedAt, responses, signatureAlgorithm, signature, certs } };
 }
 
-/** What a stapled response says about one certificate, after every check. */
-export interface OcspVerdict {
+/**
+ * What a stapled response says about one certificate, after every check: `OcspInfo` without
+ * what only the connection knows ('none' / 'skipped', must-staple, the bytes received).
+ */
+export type OcspVerdict = Omit<OcspInfo, 'status' | 'mustStaple' | 'response'> & {
   /** 'good' / 'revoked' / 'unknown' from a verified, fresh, matching response; 'invalid' otherwise. */
   status: 'good' | 'revoked' | 'unknown' | 'invalid';
-  /** Why the response could not be used ('invalid'). */
-  problem?: string;
-  thisUpdate?: Date;
-  nextUpdate?: Date;
-  producedAt?: Date;
-  revocationTime?: Date;
-  revocationReason?: string;
-  /** Who signed: the issuer itself or a delegated OCSP responder. */
-  signer?: 'issuer' | 'delegated';
-}
+};
 
 /** The subjectPublicKey BIT STRING contents of a certificate (what KeyHash and issuerKeyHash hash). */
 function keyBits(cert: Certificate): Uint8Array {
