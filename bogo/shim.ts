@@ -31,7 +31,7 @@ export function clientOptions(o: ShimOptions): ClientOptions {
   // BoringSSL's default cipher list includes the RSA key exchange suites (opt-in in puretls);
   // its runner tests them by default, so the shim enables every suite but DHE, which BoringSSL
   // does not implement.
-  opts.ciphers = CIPHER_SUITES.filter((s) => isSuiteSupported(s.code) && s.kx !== 'dhe').map((s) => s.code);
+  opts.ciphers = CIPHER_SUITES.filter((s) => isSuiteSupported(s.code) && !(s.version === '1.2' && s.kx === 'dhe')).map((s) => s.code);
   if (o.curves.length > 0) {
     const names = o.curves.map((c) => {
       const g = GROUPS.find((x) => x.code === c);

@@ -7,7 +7,8 @@ import { CIPHER_SUITES, resolveSuites, type CipherSuite } from './crypto/suites.
 import { GROUPS, groupByName, type NamedGroup } from './crypto/groups.js';
 import { resolveSigSchemes, type SignatureScheme } from './crypto/sigschemes.js';
 import { secureRandom, type RandomSource } from './crypto/random.js';
-import { badConfig } from './errors.js';
+import { configError } from './errors.js';
+import { withOptions } from './handshake/crypto-errors.js';
 import { REGISTERED_ALPN_IDS } from './handshake/extensions/alpn.js';
 import { editDistance, nearest, unknownEntry } from './suggest.js';
 import { CERT_FLAGS } from './x509/flags.js';
@@ -101,15 +102,15 @@ const VERIFY_MODES: readonly VerifyMode[] = ['none', 'optional', 'required'];
 function checkVersion(v: unknown, what: string): TlsVersionName | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'string' && (VERSIONS as readonly string[]).includes(v)) return v as TlsVersionName;
-  throw badConfig(`${what}: expected '1.2' or '1.3', got ${JSON.stringify(v)} (TLS 1.1 and older are never offered)`);
+  throw configError('bad_version', `${what}: expected '1.2' or '1.3', got ${JSON.stringify(v)} (TLS 1.1 and older are never offered)`);
 }
 
 function listOf(v: string[] | string | undefined, what: string): string[] | undefined {
   if (v === undefined) return undefined;
   const arr = typeof v === 'string' ? v.split(/[,:]/) : v;
-  if (!Array.isArray(arr)) throw badConfig(`${what}: expected a list or a comma-separated string`);
+  if (!Array.isArray(arr)) throw configError('expected_list', `${what}: expected a list or a comma-separated string`);
   const out = arr.map((s) => (typeof s === 'string' ? s.trim() : s)).filter((s) => s !== '');
-  for (const s of out) if (typeof s !== 'string') throw badConfig(`${what}: expected names, got ${typeof s}`);
+  for (const s of out) if (typeof s !== 'string') throw configError('expected_names', `${what}: expected names, got ${typeof s}`);
   return out;
 }
 
@@ -121,7 +122,7 @@ function checkAlpnId(p: string): void {
   if (REGISTERED_ALPN_IDS.includes(p)) return;
   const near = nearest(p, REGISTERED_ALPN_IDS)!;
   if (near.toLowerCase() === p.trim().toLowerCase() || editDistance(p, near) <= 1) {
-    throw badConfig(`${unknownEntry('alpn', 'protocol ID', p, REGISTERED_ALPN_IDS)}; ALPN IDs are compared byte for byte`);
+    throw configError('unknown_alpn_id', `${unknownEntry('alpn', 'protocol ID', p, REGISTERED_ALPN_IDS)}; ALPN IDs are compared byte for byte`);
   }
 }
 
@@ -141,18 +142,18 @@ const OPTION_NAMES = new Set([
 ]);
 
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
-  if (options === null || typeof options !== 'object') throw badConfig('options: expected an object');
+  if (options === null || typeof options !== 'object') throw configError('options_not_object', 'options: expected an object');
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.has(name) && (options as Record<string, unknown>)[name] !== undefined) {
-      throw badConfig(unknownEntry('options', 'option', name, [...OPTION_NAMES]));
+      throw configError('unknown_option', unknownEntry('options', 'option', name, [...OPTION_NAMES]));
     }
   }
   const min = checkVersion(options.minVersion, 'minVersion') ?? '1.2';
   const max = checkVersion(options.maxVersion, 'maxVersion') ?? '1.3';
-  if (min > max) throw badConfig(`minVersion ${min} is above maxVersion ${max}`);
+  if (min > max) throw configError('min_version_above_max', `minVersion ${min} is above maxVersion ${max}`);
   const versions = new Set<TlsVersionName>(VERSIONS.filter((v) => v >= min && v <= max));
 
-  let suites = resolveSuites(options.ciphers, versions);
+  let suites = withOptions(() => resolveSuites(options.ciphers, versions));
   if (options.psk !== undefined && options.ciphers === undefined && versions.has('1.2')) {
     // A configured PSK brings the TLS 1.2 PSK suites (RFC 4279/5487/5489/7905), ahead of the
     // certificate suites; TLS 1.3 uses the PSK with its own suites.
@@ -161,7 +162,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     suites = firstTls12 < 0 ? [...suites, ...pskSuites] : [...suites.slice(0, firstTls12), ...pskSuites, ...suites.slice(firstTls12)];
   }
   if (options.psk === undefined && suites.some((s) => s.auth === 'psk')) {
-    throw badConfig(`\`ciphers\`: ${suites.find((s) => s.auth === 'psk')!.name} needs a pre-shared key: set \`psk\``);
+    throw configError('psk_suite_without_psk', `\`ciphers\`: ${suites.find((s) => s.auth === 'psk')!.name} needs a pre-shared key: set \`psk\``);
   }
 
   const groupNames = listOf(options.groups, 'groups');
@@ -169,31 +170,31 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (groupNames === undefined) {
     groups = GROUPS.filter((g) => g.defaultEnabled);
     // RFC 7919 §3: a client offering DHE suites SHOULD list the ffdhe groups it accepts.
-    if (suites.some((s) => s.kx === 'dhe')) groups = [...groups, ...GROUPS.filter((g) => g.kind === 'ffdhe')];
+    if (suites.some((s) => s.version === '1.2' && s.kx === 'dhe')) groups = [...groups, ...GROUPS.filter((g) => g.kind === 'ffdhe')];
   } else {
     groups = groupNames.map((n) => {
       const g = groupByName(n);
-      if (!g) throw badConfig(unknownEntry('groups', 'group', n, GROUPS.map((x) => x.name)));
+      if (!g) throw configError('unknown_group', unknownEntry('groups', 'group', n, GROUPS.map((x) => x.name)));
       return g;
     });
-    if (groups.length === 0) throw badConfig('groups: the list is empty');
+    if (groups.length === 0) throw configError('empty_group_list', 'groups: the list is empty');
   }
   // draft-ietf-tls-ecdhe-mlkem: the hybrid groups are TLS 1.3 only; never listed without it.
   if (!versions.has('1.3')) {
     groups = groups.filter((g) => !g.tls13Only);
-    if (groups.length === 0) throw badConfig(`groups: only TLS 1.3 groups named, but \`maxVersion\` is ${max} (name a group such as x25519 too)`);
+    if (groups.length === 0) throw configError('no_tls12_group', `groups: only TLS 1.3 groups named, but \`maxVersion\` is ${max} (name a group such as x25519 too)`);
   }
   // Only ECDHE groups apply to TLS 1.3 key_share unless ffdhe was named explicitly.
   const shareNames = options.keyShareGroups;
   let keyShareGroups: NamedGroup[];
   if (shareNames !== undefined) {
-    if (!Array.isArray(shareNames)) throw badConfig('keyShareGroups: expected a list of group names');
+    if (!Array.isArray(shareNames)) throw configError('expected_list', 'keyShareGroups: expected a list of group names');
     keyShareGroups = shareNames.map((n) => {
-      if (typeof n !== 'string') throw badConfig('keyShareGroups: expected group names');
+      if (typeof n !== 'string') throw configError('expected_names', 'keyShareGroups: expected group names');
       const g = groups.find((x) => x === groupByName(n));
       if (!g) {
-        if (!groupByName(n)) throw badConfig(unknownEntry('keyShareGroups', 'group', n, groups.map((x) => x.name)));
-        throw badConfig(`keyShareGroups: '${n}' is not among the enabled groups (\`groups\`)`);
+        if (!groupByName(n)) throw configError('unknown_group', unknownEntry('keyShareGroups', 'group', n, groups.map((x) => x.name)));
+        throw configError('key_share_group_not_enabled', `keyShareGroups: '${n}' is not among the enabled groups (\`groups\`)`);
       }
       return g;
     });
@@ -204,26 +205,26 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     if (keyShareGroups.length === 0) keyShareGroups = groups.slice(0, 1);
   }
 
-  const sigSchemes = resolveSigSchemes(options.sigalgs);
+  const sigSchemes = withOptions(() => resolveSigSchemes(options.sigalgs));
   if (!versions.has('1.2') && !sigSchemes.some((s) => s.tls13)) {
-    throw badConfig('sigalgs: none of the signature schemes may sign a TLS 1.3 handshake (rsa_pkcs1_* and *_sha1 are for certificates only)');
+    throw configError('no_tls13_signature_scheme', 'sigalgs: none of the signature schemes may sign a TLS 1.3 handshake (rsa_pkcs1_* and *_sha1 are for certificates only)');
   }
 
   const verify = options.verify ?? 'required';
-  if (!VERIFY_MODES.includes(verify)) throw badConfig(`verify: expected none, optional or required, got ${JSON.stringify(verify)}`);
+  if (!VERIFY_MODES.includes(verify)) throw configError('bad_verify_mode', `verify: expected none, optional or required, got ${JSON.stringify(verify)}`);
 
   const revocation = options.revocation ?? 'soft';
   if (!(['off', 'soft', 'hard'] as const).includes(revocation)) {
-    throw badConfig(`revocation: expected off, soft or hard, got ${JSON.stringify(revocation)}`);
+    throw configError('bad_revocation_mode', `revocation: expected off, soft or hard, got ${JSON.stringify(revocation)}`);
   }
 
   let sni: string | undefined;
   let verifyName: ResolvedConfig['verifyName'];
   const sn = options.servername;
-  if (sn !== undefined && sn !== false && typeof sn !== 'string') throw badConfig('servername: expected a string or false');
+  if (sn !== undefined && sn !== false && typeof sn !== 'string') throw configError('bad_servername', 'servername: expected a string or false');
   const name = sn === false ? undefined : (sn ?? options.host);
   if (name !== undefined) {
-    if (typeof name !== 'string' || name.length === 0) throw badConfig('host/servername: expected a non-empty string');
+    if (typeof name !== 'string' || name.length === 0) throw configError('bad_servername', 'host/servername: expected a non-empty string');
     const bare = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
     const ip = ipLiteral(bare);
     if (ip !== undefined) {
@@ -231,44 +232,44 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     } else {
       const lower = bare.replace(/\.$/, '').toLowerCase();
       if (lower.length > 253 || !/^[a-z0-9_*.-]+$/.test(lower)) {
-        throw badConfig(`servername: '${name}' is not a valid DNS name (IDNs must be given in A-label/punycode form)`);
+        throw configError('servername_not_dns_name', `servername: '${name}' is not a valid DNS name (IDNs must be given in A-label/punycode form)`);
       }
       sni = lower;
       verifyName = { kind: 'dns', value: lower };
     }
   }
   if (sn === false && options.host !== undefined) {
-    if (typeof options.host !== 'string' || options.host.length === 0) throw badConfig('host: expected a non-empty string');
+    if (typeof options.host !== 'string' || options.host.length === 0) throw configError('bad_host', 'host: expected a non-empty string');
     const h = options.host.startsWith('[') && options.host.endsWith(']') ? options.host.slice(1, -1) : options.host;
     const ip = ipLiteral(h);
     verifyName = ip !== undefined ? { kind: 'ip', value: ip } : { kind: 'dns', value: h.replace(/\.$/, '').toLowerCase() };
   }
 
   const alpn = options.alpn ?? [];
-  if (!Array.isArray(alpn)) throw badConfig('alpn: expected a list of protocol names');
+  if (!Array.isArray(alpn)) throw configError('expected_list', 'alpn: expected a list of protocol names');
   for (const [i, p] of alpn.entries()) {
     // RFC 7301 §3.1: ProtocolName<1..2^8-1>, counted in bytes (UTF-8), not UTF-16 code units.
-    if (typeof p !== 'string' || p.length === 0 || utf8(p).length > 255) throw badConfig(`alpn: invalid protocol name ${JSON.stringify(p)}`);
-    if (alpn.indexOf(p) !== i) throw badConfig(`alpn: ${JSON.stringify(p)} is listed twice`);
+    if (typeof p !== 'string' || p.length === 0 || utf8(p).length > 255) throw configError('bad_alpn_protocol', `alpn: invalid protocol name ${JSON.stringify(p)}`);
+    if (alpn.indexOf(p) !== i) throw configError('duplicate_alpn_protocol', `alpn: ${JSON.stringify(p)} is listed twice`);
     checkAlpnId(p);
   }
   for (const k of ['allowLegacyRenegotiation', 'allowCnFallback', 'middleboxCompat'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'boolean') throw badConfig(`${k}: expected true or false`);
   }
   for (const k of ['random', 'now', 'verifyCallback', 'onEvent', 'keyLog'] as const) {
-    if (options[k] !== undefined && typeof options[k] !== 'function') throw badConfig(`${k}: expected a function`);
+    if (options[k] !== undefined && typeof options[k] !== 'function') throw configError('expected_function', `${k}: expected a function`);
   }
   const ignore = options.ignore;
   if (ignore !== undefined && (!Array.isArray(ignore) || !ignore.every((f) => typeof f === 'string'))) {
-    throw badConfig('ignore: expected a list of flag names');
+    throw configError('expected_list', 'ignore: expected a list of flag names');
   }
   for (const f of ignore ?? []) {
-    if (!(CERT_FLAGS as readonly string[]).includes(f)) throw badConfig(unknownEntry('ignore', 'certificate flag', f, CERT_FLAGS));
+    if (!(CERT_FLAGS as readonly string[]).includes(f)) throw configError('unknown_flag', unknownEntry('ignore', 'certificate flag', f, CERT_FLAGS));
   }
   for (const k of ['timeout', 'handshakeTimeout', 'readTimeout', 'idleTimeout', 'closeTimeout'] as const) {
     const v = options[k];
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
-      throw badConfig(`${k}: expected a positive number of milliseconds, got ${JSON.stringify(v)}`);
+      throw configError('bad_timeout', `${k}: expected a positive number of milliseconds, got ${JSON.stringify(v)}`);
     }
   }
   const signal = options.signal;

@@ -10,12 +10,14 @@
  * (`fail`), queues the fatal alert they name (direction 'sent'), and refuses further use.
  * Alerts from the peer become TlsErrors with direction 'received' (RFC 8446 §6).
  */
+import { CryptoError } from './crypto/errors.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
-import { AlertDescription, alertName, asTlsError, TlsError } from './errors.js';
+import { AlertDescription, alertName, asTlsError, configError, internalError, peerAlert, peerError, TlsError } from './errors.js';
 import { HandshakeJoiner } from './handshake/codec/handshake.js';
 import { HandshakeType, handshakeTypeName } from './handshake/codec/types.js';
 import { startClientHandshake } from './handshake/client-hello.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState, PendingOperation, SessionBindings, StoredTicket } from './handshake/state.js';
+import type { HandshakeVerified } from './handshake/verify.js';
 import { formatKeyLogLine } from './handshake/keylog.js';
 import { ContentType, contentTypeName } from './record/content-type.js';
 import type { RecordProtection } from './record/protection.js';
@@ -95,7 +97,7 @@ export class ClientConnection {
       // Only TlsErrors leave the public API: an option of the wrong type that slipped past
       // resolveConfig (or a `random` that throws) is a configuration error, before any byte.
       if (e instanceof TlsError) throw e;
-      throw new TlsError('BAD_CONFIG', `invalid options: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw configError('bad_option_type', `invalid options: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     this.emit({ type: 'state', from: 'Start', to: this.state.name });
   }
@@ -154,11 +156,11 @@ export class ClientConnection {
    */
   feed(data: Uint8Array): void {
     if (this._error) throw this._error;
-    if (!(data instanceof Uint8Array)) throw new TlsError('BAD_CONFIG', 'feed: expected a Uint8Array');
+    if (!(data instanceof Uint8Array)) throw configError('feed_not_bytes', 'feed: expected a Uint8Array');
     if (this._peerClosed) return; // RFC 8446 §6.1: data after close_notify is ignored
     if (this.canceled) {
       // close() canceled the handshake: it cannot finish (our Finished may not follow close_notify).
-      throw new TlsError('CLOSED', 'the handshake was canceled by close()');
+      throw new TlsError('CLOSED', 'canceled_by_close', 'the handshake was canceled by close()');
     }
     try {
       this.records.push(data);
@@ -181,11 +183,11 @@ export class ClientConnection {
     if (this._error) throw this._error;
     if (this._peerClosed) return 'close_notify';
     if (!this._handshakeComplete) {
-      throw this.fail(new TlsError('CONNECTION_CLOSED', 'the server closed the connection during the handshake'));
+      throw this.fail(new TlsError('CONNECTION_CLOSED', 'transport_ended_during_handshake', 'the server closed the connection during the handshake'));
     }
     if (this.config.options.requireCloseNotify) {
       throw this.fail(
-        new TlsError('TRUNCATED', 'the server closed the connection without close_notify after the handshake: the data received may have been cut (RFC 8446 §6.1; `requireCloseNotify` is set)'),
+        new TlsError('TRUNCATED', 'truncated_without_close_notify', 'the server closed the connection without close_notify after the handshake: the data received may have been cut (RFC 8446 §6.1; `requireCloseNotify` is set)'),
       );
     }
     if (!this._truncated) {
@@ -254,8 +256,8 @@ export class ClientConnection {
   /** Queue application data (buffered until the handshake completes). */
   write(data: Uint8Array): void {
     if (this._error) throw this._error;
-    if (this.sentCloseNotify) throw new TlsError('CLOSED', 'write after close(): the connection is closed for writing');
-    if (!(data instanceof Uint8Array)) throw new TlsError('BAD_CONFIG', 'write: expected a Uint8Array');
+    if (this.sentCloseNotify) throw new TlsError('CLOSED', 'write_after_close', 'write after close(): the connection is closed for writing');
+    if (!(data instanceof Uint8Array)) throw configError('write_not_bytes', 'write: expected a Uint8Array');
     if (!this._handshakeComplete) {
       this.pendingWrites.push(data.slice());
       return;
@@ -276,16 +278,16 @@ export class ClientConnection {
    */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
     const b = this.bindings;
-    if (b === undefined) throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: the handshake is not complete');
-    if (typeof label !== 'string' || label.length === 0) throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: label must be a non-empty string');
+    if (b === undefined) throw configError('export_before_handshake', 'exportKeyingMaterial: the handshake is not complete');
+    if (typeof label !== 'string' || label.length === 0) throw configError('export_bad_label', 'exportKeyingMaterial: label must be a non-empty string');
     if (this.version === '1.2' && RESERVED_EXPORTER_LABELS.has(label)) {
-      throw new TlsError('BAD_CONFIG', `exportKeyingMaterial: "${label}" is a label of the TLS 1.2 key derivation itself (RFC 5705 §4)`);
+      throw configError('export_reserved_label', `exportKeyingMaterial: "${label}" is a label of the TLS 1.2 key derivation itself (RFC 5705 §4)`);
     }
     if (!Number.isInteger(length) || length < 1 || length > MAX_EXPORT_LENGTH) {
-      throw new TlsError('BAD_CONFIG', `exportKeyingMaterial: length must be an integer in 1..${MAX_EXPORT_LENGTH}`);
+      throw configError('export_bad_length', `exportKeyingMaterial: length must be an integer in 1..${MAX_EXPORT_LENGTH}`);
     }
     if (context !== undefined && (!(context instanceof Uint8Array) || context.length > 0xffff)) {
-      throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: context must be a Uint8Array of at most 65535 bytes');
+      throw configError('export_bad_context', 'exportKeyingMaterial: context must be a Uint8Array of at most 65535 bytes');
     }
     return b.exportKeyingMaterial(label, context, length);
   }
@@ -375,9 +377,7 @@ export class ClientConnection {
     }
     // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
     if (rec.type !== ContentType.handshake && this.joiner.hasPartial()) {
-      throw new TlsError('UNEXPECTED_MESSAGE', `${contentTypeName(rec.type)} record inside a fragmented handshake message`, {
-        alert: 'unexpected_message',
-      });
+      throw peerError('UNEXPECTED_MESSAGE', 'record_inside_fragmented_handshake', `${contentTypeName(rec.type)} record inside a fragmented handshake message`);
     }
     switch (rec.type) {
       case ContentType.handshake:
@@ -391,17 +391,17 @@ export class ClientConnection {
       default:
         // RFC 8446 §5: an unexpected record type MUST be answered with unexpected_message. The
         // deframer checks the outer type; this is an unknown *inner* type of a protected record.
-        throw new TlsError('UNEXPECTED_MESSAGE', `protected record of unknown content type ${rec.type}`, { alert: 'unexpected_message' });
+        throw peerError('UNEXPECTED_MESSAGE', 'unknown_inner_content_type', `protected record of unknown content type ${rec.type}`);
     }
   }
 
   private processHandshakeRecord(rec: InboundRecord): void {
     // RFC 8446 §5.1: zero-length fragments of Handshake type MUST NOT be sent.
     if (rec.plaintext.length === 0) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'empty handshake record', { alert: 'unexpected_message' });
+      throw peerError('UNEXPECTED_MESSAGE', 'empty_handshake_record', 'empty handshake record');
     }
     if (this.records.readEncrypted !== rec.encrypted) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'plaintext handshake record after encryption started', { alert: 'unexpected_message' });
+      throw peerError('UNEXPECTED_MESSAGE', 'plaintext_handshake_after_encryption', 'plaintext handshake record after encryption started');
     }
     this.joiner.push(rec.plaintext);
     this.drainHandshake();
@@ -416,18 +416,14 @@ export class ClientConnection {
       // RFC 5246 §7.3: after ServerHelloDone the server waits for the client's flight; a message
       // (even part of one) sent with it cannot belong to the handshake. Refused before our flight.
       if (m.type === HandshakeType.server_hello_done && this.joiner.buffered > 0) {
-        throw new TlsError('UNEXPECTED_MESSAGE', 'handshake data after ServerHelloDone, before our flight', {
-          alert: 'unexpected_message',
-        });
+        throw peerError('UNEXPECTED_MESSAGE', 'handshake_data_after_server_hello_done', 'handshake data after ServerHelloDone, before our flight');
       }
       const epoch = this.readEpoch;
       this.dispatch(m);
       // RFC 8446 §5.1: handshake messages MUST NOT span a key change. A message still buffered
       // from a record read under the old keys is refused.
       if (this.readEpoch !== epoch && this.joiner.buffered > 0) {
-        throw new TlsError('UNEXPECTED_MESSAGE', 'handshake data after a key change in the same record', {
-          alert: 'unexpected_message',
-        });
+        throw peerError('UNEXPECTED_MESSAGE', 'handshake_data_after_key_change', 'handshake data after a key change in the same record');
       }
       if (this._peerClosed || this._error || this.canceled) break;
     }
@@ -477,7 +473,7 @@ export class ClientConnection {
   private processAlert(rec: InboundRecord): void {
     // RFC 8446 §6 / RFC 5246 §7.2: an alert is exactly two bytes (level, description).
     if (rec.plaintext.length !== 2) {
-      throw new TlsError('DECODE_ERROR', `alert record of ${rec.plaintext.length} bytes (expected 2)`, { alert: 'decode_error' });
+      throw peerError('MALFORMED_MESSAGE', 'alert_record_length', `alert record of ${rec.plaintext.length} bytes (expected 2)`);
     }
     const level = rec.plaintext[0]!;
     const desc = rec.plaintext[1]!;
@@ -489,9 +485,8 @@ export class ClientConnection {
       this._peerClosed = true;
       this.emit({ type: 'closed', reason: 'close_notify' });
       if (!this._handshakeComplete) {
-        throw new TlsError('CONNECTION_CLOSED', 'the server closed the connection (close_notify) before the handshake completed', {
-          alert: desc,
-          direction: 'received',
+        throw new TlsError('CONNECTION_CLOSED', 'close_notify_during_handshake', 'the server closed the connection (close_notify) before the handshake completed', {
+          receivedAlert: desc,
         });
       }
       return;
@@ -507,21 +502,19 @@ export class ClientConnection {
       // TLS 1.3 this alert comes after our Finished, so it may end a "complete" handshake.
       throw new TlsError(
         'CLIENT_CERT_REQUIRED',
+        name,
         `the server requires a client certificate (it asked for one, we had none to send, and it answered with ${name}): configure \`cert\` and \`key\` (or \`pfx\`, or \`signer\`) with a certificate the server trusts`,
-        { alert: desc, direction: 'received' },
+        { receivedAlert: desc },
       );
     }
-    throw new TlsError('PEER_ALERT', `the server sent a fatal alert: ${name} (${desc})${this.config.psk !== undefined && !this._handshakeComplete && PSK_ALERTS.has(desc) ? PSK_HINT : alertHint(desc)}`, {
-      alert: desc,
-      direction: 'received',
-    });
+    throw peerAlert(desc, `the server sent a fatal alert: ${name} (${desc})${this.config.psk !== undefined && !this._handshakeComplete && PSK_ALERTS.has(desc) ? PSK_HINT : alertHint(desc)}`);
   }
 
   private processChangeCipherSpec(rec: InboundRecord): void {
     if (this.state.handleChangeCipherSpec) {
       // TLS 1.2: CCS is a protocol step (RFC 5246 §7.1).
       if (rec.plaintext.length !== 1 || rec.plaintext[0] !== 1) {
-        throw new TlsError('DECODE_ERROR', 'malformed ChangeCipherSpec', { alert: 'decode_error' });
+        throw peerError('MALFORMED_MESSAGE', 'change_cipher_spec_malformed', 'malformed ChangeCipherSpec');
       }
       const before = this.state;
       const next = before.handleChangeCipherSpec!(this.ctx);
@@ -534,19 +527,17 @@ export class ClientConnection {
     // RFC 8446 §5: a CCS of the single byte 0x01, unprotected, received after the ClientHello
     // and before the server's Finished, is dropped. Anything else is unexpected_message.
     if (rec.encrypted || rec.plaintext.length !== 1 || rec.plaintext[0] !== 1) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'invalid or protected ChangeCipherSpec record in TLS 1.3', {
-        alert: 'unexpected_message',
-      });
+      throw peerError('UNEXPECTED_MESSAGE', 'tls13_change_cipher_spec_invalid', 'invalid or protected ChangeCipherSpec record in TLS 1.3');
     }
     if (this._handshakeComplete || this.state.afterServerFinished) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec after the handshake', { alert: 'unexpected_message' });
+      throw peerError('UNEXPECTED_MESSAGE', 'change_cipher_spec_after_handshake', 'ChangeCipherSpec after the handshake');
     }
     this.noise('ChangeCipherSpec');
   }
 
   private processApplicationData(rec: InboundRecord): void {
     if (!this._handshakeComplete || !rec.encrypted) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'application data before the handshake completed', { alert: 'unexpected_message' });
+      throw peerError('UNEXPECTED_MESSAGE', 'application_data_before_handshake', 'application data before the handshake completed');
     }
     if (rec.plaintext.length === 0) {
       this.noise('empty application data record');
@@ -564,16 +555,12 @@ export class ClientConnection {
     // (a ticket plus 32 empty records is fine) nor resets it; tickets have their own bound.
     if (budget === 'tickets') {
       if (++this.ticketsInARow > MAX_NOISE_IN_A_ROW) {
-        throw new TlsError('TOO_MANY_MESSAGES', `more than ${MAX_NOISE_IN_A_ROW} NewSessionTickets in a row without data`, {
-          alert: 'unexpected_message',
-        });
+        throw peerError('TOO_MANY_MESSAGES', 'too_many_tickets', `more than ${MAX_NOISE_IN_A_ROW} NewSessionTickets in a row without data`);
       }
       return;
     }
     if (++this.noiseInARow > MAX_NOISE_IN_A_ROW) {
-      throw new TlsError('TOO_MANY_MESSAGES', `more than ${MAX_NOISE_IN_A_ROW} records in a row without data (last: ${what})`, {
-        alert: 'unexpected_message',
-      });
+      throw peerError('TOO_MANY_MESSAGES', 'too_many_records_without_data', `more than ${MAX_NOISE_IN_A_ROW} records in a row without data (last: ${what})`);
     }
   }
 
@@ -618,7 +605,8 @@ export class ClientConnection {
   }
 
   private fail(e: unknown): TlsError {
-    const err = asTlsError(e);
+    // A CryptoError that no layer translated is our bug: INTERNAL, with crypto's reason.
+    const err = e instanceof CryptoError ? internalError(e.reason, e.message, { cause: e }) : asTlsError(e);
     if (this._error) return this._error;
     this._error = err;
     if (err.direction === 'sent' && err.alert !== undefined && !this.sentCloseNotify) {
@@ -666,7 +654,7 @@ export class ClientConnection {
       },
       setReadProtection(p: RecordProtection, label: string) {
         if (self.joiner.hasPartial()) {
-          throw new TlsError('UNEXPECTED_MESSAGE', 'handshake message spans a key change', { alert: 'unexpected_message' });
+          throw peerError('UNEXPECTED_MESSAGE', 'handshake_message_spans_key_change', 'handshake message spans a key change');
         }
         self.records.setReadProtection(p);
         self.readEpoch++;
@@ -702,7 +690,7 @@ export class ClientConnection {
           }
         }
       },
-      complete(info: HandshakeInfo) {
+      complete(_proof: HandshakeVerified, info: HandshakeInfo) {
         self._suiteAead = suiteByName(info.cipher)?.aead;
         self._info = { ...info, recordLimits: self.records.limits };
         self._handshakeComplete = true;

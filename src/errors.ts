@@ -1,11 +1,17 @@
 /**
- * Errors are values: one `TlsError` class with a stable `code`, the alert that was sent or
- * received (if any), an explanation for a person, and the cause.
+ * Errors are values: one `TlsError` class with a stable `code` naming what the peer (or the
+ * configuration) did, a `reason` naming the exact rule that was broken, the alert that goes with
+ * the code, an explanation for a person (in the library's terms: options, not CLI flags), and the
+ * cause.
  *
- * Design: states and parsers `throw` a TlsError; the connection catches it once, queues the
- * fatal alert named by `alert` (direction 'sent') and closes. An alert received from the peer
- * becomes a TlsError with direction 'received'. Nothing else escapes the public API.
+ * Design (rustls' `PeerMisbehaved` + `From<…> for AlertDescription`): a site says *what happened*
+ * (`code`, `reason`); the alert is never chosen at the site but derived from the code in the one
+ * table `ALERT_FOR` below, so a code and its alert cannot drift apart. States and parsers
+ * `throw`; the connection catches once, queues the fatal alert and closes. An alert received from
+ * the peer becomes `PEER_ALERT` with direction 'received'. Nothing else escapes the public API.
  * Alert numbers: RFC 8446 §6 (and RFC 5246 §7.2 for the TLS 1.2-only ones).
+ *
+ * This module is a leaf: it imports nothing of the project (every layer imports it).
  */
 
 /** RFC 8446 §6 AlertDescription, plus the TLS 1.2 ones that can still be met on the wire. */
@@ -57,50 +63,133 @@ export function alertName(code: number): string {
 }
 
 /**
- * Stable error codes. Named after what happened (mostly: what the peer did). The CLI prints
- * them as `error: CODE: explanation`; scripts may match on them.
+ * What the peer did. A program switches on these; `reason` says which rule exactly.
+ */
+export type PeerErrorCode =
+  /** A message or record that does not parse (lengths, trailing bytes, bad encodings). */
+  | 'MALFORMED_MESSAGE'
+  /** A message or record that is not allowed at this point of the protocol. */
+  | 'UNEXPECTED_MESSAGE'
+  /** Too many records in a row that carry no progress (empty records, warnings, CCS). */
+  | 'TOO_MANY_MESSAGES'
+  /** A well-formed value the rules forbid, or one we did not offer (suite, group, scheme...). */
+  | 'ILLEGAL_VALUE'
+  /** An extension we did not offer, or one not allowed in that message. */
+  | 'UNOFFERED_EXTENSION'
+  /** A required extension is absent. */
+  | 'MISSING_EXTENSION'
+  /** A record larger than the negotiated limit. */
+  | 'RECORD_OVERFLOW'
+  /** A protected record failed authentication (wrong key, tampering or corruption). */
+  | 'RECORD_AUTH_FAILED'
+  /** The server chose a protocol version this configuration does not accept. */
+  | 'UNSUPPORTED_VERSION'
+  /** The server random carries a downgrade sentinel (RFC 8446 §4.1.3). */
+  | 'DOWNGRADE_DETECTED'
+  /** No parameters both sides accept (e.g. secure renegotiation not honoured). */
+  | 'NEGOTIATION_FAILED'
+  /** Parameters that are too weak to accept (small or unknown Diffie-Hellman groups). */
+  | 'WEAK_PARAMETERS'
+  /** The server's Finished does not match the transcript. */
+  | 'BAD_FINISHED'
+  /** The server's handshake signature does not verify. */
+  | 'BAD_SIGNATURE'
+  /** A certificate that cannot be parsed. */
+  | 'BAD_CERTIFICATE'
+  /** A certificate whose key or type cannot be used here. */
+  | 'UNSUPPORTED_CERTIFICATE'
+  /** The certificate chain failed verification (`reason` is the deciding flag, lower case). */
+  | 'CERT_VERIFY_FAILED';
+
+/**
+ * Stable error codes, in three families: what the configuration or the program did, what the
+ * transport did, and what the peer did (`PeerErrorCode`, plus `PEER_ALERT` when it says so).
+ * The CLI prints them as `error: CODE: explanation`; scripts may match on them.
  */
 export type TlsErrorCode =
   // configuration and use
   | 'BAD_CONFIG'
-  | 'BAD_PEM'
+  | 'CLOSED'
+  | 'INTERNAL'
+  // the transport
   | 'TIMEOUT'
   | 'SOCKET_ERROR'
   | 'CONNECTION_CLOSED'
   /** The transport ended after the handshake without close_notify (RFC 8446 §6.1), with `requireCloseNotify`. */
   | 'TRUNCATED'
-  | 'CLOSED'
-  | 'INTERNAL'
-  // the peer's bytes
-  | 'DECODE_ERROR'
-  | 'UNEXPECTED_MESSAGE'
-  | 'RECORD_OVERFLOW'
-  | 'BAD_RECORD_MAC'
-  | 'ILLEGAL_PARAMETER'
-  | 'MISSING_EXTENSION'
-  | 'UNSUPPORTED_EXTENSION'
-  | 'PROTOCOL_VERSION'
-  | 'DOWNGRADE_DETECTED'
-  | 'HANDSHAKE_FAILURE'
-  | 'INSUFFICIENT_SECURITY'
-  | 'DECRYPT_ERROR'
-  | 'BAD_FINISHED'
-  | 'BAD_SIGNATURE'
-  | 'BAD_CERTIFICATE'
-  | 'UNSUPPORTED_CERTIFICATE'
-  | 'CERT_VERIFY_FAILED'
+  // the peer
+  | PeerErrorCode
+  /** We answered a CertificateRequest with no certificate and the server gave up (its alert is carried, direction 'received'). */
   | 'CLIENT_CERT_REQUIRED'
-  | 'NO_RENEGOTIATION'
-  | 'TOO_MANY_MESSAGES'
   | 'PEER_ALERT';
+
+/** Alerts chosen by `reason` for one code (the first matching entry; else `otherwise`). */
+interface AlertByReason {
+  readonly byReason: Readonly<Record<string, AlertName>>;
+  readonly otherwise: AlertName;
+}
+
+/**
+ * THE table from code to the alert we send (RFC 8446 §6.2). `null`: no alert is sent (the
+ * failure is local or the transport is gone; `PEER_ALERT` carries the alert received instead).
+ * `CERT_VERIFY_FAILED` picks the most specific certificate alert by its reason (RFC 8446 §6.2,
+ * RFC 5246 §7.2.2).
+ */
+export const ALERT_FOR: Readonly<Record<TlsErrorCode, AlertName | AlertByReason | null>> = {
+  BAD_CONFIG: null,
+  CLOSED: null,
+  INTERNAL: 'internal_error',
+  TIMEOUT: null,
+  SOCKET_ERROR: null,
+  CONNECTION_CLOSED: null,
+  TRUNCATED: null,
+  PEER_ALERT: null,
+  CLIENT_CERT_REQUIRED: null,
+  MALFORMED_MESSAGE: 'decode_error',
+  UNEXPECTED_MESSAGE: 'unexpected_message',
+  TOO_MANY_MESSAGES: 'unexpected_message',
+  ILLEGAL_VALUE: 'illegal_parameter',
+  UNOFFERED_EXTENSION: 'unsupported_extension',
+  MISSING_EXTENSION: 'missing_extension',
+  RECORD_OVERFLOW: 'record_overflow',
+  RECORD_AUTH_FAILED: 'bad_record_mac',
+  UNSUPPORTED_VERSION: 'protocol_version',
+  DOWNGRADE_DETECTED: 'illegal_parameter',
+  NEGOTIATION_FAILED: 'handshake_failure',
+  WEAK_PARAMETERS: 'insufficient_security',
+  BAD_FINISHED: 'decrypt_error',
+  BAD_SIGNATURE: 'decrypt_error',
+  BAD_CERTIFICATE: 'bad_certificate',
+  UNSUPPORTED_CERTIFICATE: 'unsupported_certificate',
+  CERT_VERIFY_FAILED: {
+    byReason: {
+      not_trusted: 'unknown_ca',
+      expired: 'certificate_expired',
+      future: 'certificate_expired',
+      bad_algorithm: 'unsupported_certificate',
+      bad_key: 'unsupported_certificate',
+      name_mismatch: 'certificate_unknown',
+      revoked: 'certificate_revoked',
+      bad_status_response: 'bad_certificate_status_response',
+    },
+    otherwise: 'bad_certificate',
+  },
+};
+
+/** The alert the table gives for a code and reason (undefined: none is sent). */
+export function alertFor(code: TlsErrorCode, reason: string): AlertName | undefined {
+  const a = ALERT_FOR[code];
+  if (a === null) return undefined;
+  if (typeof a === 'string') return a;
+  return a.byReason[reason] ?? a.otherwise;
+}
 
 export type AlertDirection = 'sent' | 'received';
 
 export interface TlsErrorOptions {
-  /** The alert to send (for local errors) or that was received (for `PEER_ALERT`). */
-  alert?: AlertName | number;
-  direction?: AlertDirection;
   cause?: unknown;
+  /** The alert the peer sent, when this error reports it (`PEER_ALERT`, or close_notify for `CONNECTION_CLOSED`). */
+  receivedAlert?: number;
   /** Extra structured detail (certificate flags, the field that failed to decode...). */
   detail?: Record<string, unknown>;
 }
@@ -108,20 +197,30 @@ export interface TlsErrorOptions {
 /** The one error type of puretls. */
 export class TlsError extends Error {
   override readonly name = 'TlsError';
+  /** What happened, in a family a program can switch on. */
   readonly code: TlsErrorCode;
+  /** The exact rule broken, snake_case (e.g. `server_hello_session_id_mismatch`). */
+  readonly reason: string;
   /** The alert number sent (direction 'sent') or received (direction 'received'), if any. */
   readonly alert: number | undefined;
   readonly direction: AlertDirection | undefined;
   readonly explanation: string;
   readonly detail: Record<string, unknown> | undefined;
 
-  constructor(code: TlsErrorCode, explanation: string, opts: TlsErrorOptions = {}) {
+  /** The alert is derived from `code` (and `reason`) by `ALERT_FOR`; never chosen here. */
+  constructor(code: TlsErrorCode, reason: string, explanation: string, opts: TlsErrorOptions = {}) {
     super(`${code}: ${explanation}`, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.code = code;
+    this.reason = reason;
     this.explanation = explanation;
-    const a = opts.alert;
-    this.alert = a === undefined ? undefined : typeof a === 'number' ? a : AlertDescription[a];
-    this.direction = opts.direction ?? (this.alert !== undefined ? 'sent' : undefined);
+    if (opts.receivedAlert !== undefined) {
+      this.alert = opts.receivedAlert;
+      this.direction = 'received';
+    } else {
+      const a = alertFor(code, reason);
+      this.alert = a === undefined ? undefined : AlertDescription[a];
+      this.direction = a === undefined ? undefined : 'sent';
+    }
     this.detail = opts.detail;
   }
 
@@ -131,47 +230,34 @@ export class TlsError extends Error {
   }
 }
 
-/** The alert to send by default for each code (states may name a more precise one). */
-export const ALERT_FOR: Partial<Record<TlsErrorCode, AlertName>> = {
-  DECODE_ERROR: 'decode_error',
-  UNEXPECTED_MESSAGE: 'unexpected_message',
-  RECORD_OVERFLOW: 'record_overflow',
-  BAD_RECORD_MAC: 'bad_record_mac',
-  ILLEGAL_PARAMETER: 'illegal_parameter',
-  MISSING_EXTENSION: 'missing_extension',
-  UNSUPPORTED_EXTENSION: 'unsupported_extension',
-  PROTOCOL_VERSION: 'protocol_version',
-  DOWNGRADE_DETECTED: 'illegal_parameter',
-  HANDSHAKE_FAILURE: 'handshake_failure',
-  INSUFFICIENT_SECURITY: 'insufficient_security',
-  DECRYPT_ERROR: 'decrypt_error',
-  BAD_FINISHED: 'decrypt_error',
-  BAD_SIGNATURE: 'decrypt_error',
-  BAD_CERTIFICATE: 'bad_certificate',
-  UNSUPPORTED_CERTIFICATE: 'unsupported_certificate',
-  CERT_VERIFY_FAILED: 'bad_certificate',
-  TOO_MANY_MESSAGES: 'unexpected_message',
-  INTERNAL: 'internal_error',
-};
-
-/** Build a TlsError whose alert is the default one for its code. */
-export function tlsError(code: TlsErrorCode, explanation: string, opts: TlsErrorOptions = {}): TlsError {
-  return new TlsError(code, explanation, { alert: ALERT_FOR[code], ...opts });
+/** A fatal alert received from the peer: code `PEER_ALERT`, reason the alert's name. */
+export function peerAlert(alert: number, explanation: string): TlsError {
+  return new TlsError('PEER_ALERT', alertName(alert), explanation, { receivedAlert: alert });
 }
 
-/** A decode_error naming the field that could not be read. */
-export function decodeError(what: string): TlsError {
-  return new TlsError('DECODE_ERROR', `malformed ${what}`, { alert: 'decode_error' });
+/** The peer broke a rule: `peerError('ILLEGAL_VALUE', 'server_hello_session_id_mismatch', '...')`. */
+export function peerError(code: PeerErrorCode, reason: string, explanation: string, opts: TlsErrorOptions = {}): TlsError {
+  return new TlsError(code, reason, explanation, opts);
+}
+
+/** A message that does not parse: `reason` says which rule, `what` names the field. */
+export function decodeError(reason: string, what: string, opts: TlsErrorOptions = {}): TlsError {
+  return new TlsError('MALFORMED_MESSAGE', reason, `malformed ${what}`, opts);
 }
 
 /** A configuration error: raised before any byte is sent. */
-export function badConfig(explanation: string): TlsError {
-  return new TlsError('BAD_CONFIG', explanation);
+export function configError(reason: string, explanation: string, opts: TlsErrorOptions = {}): TlsError {
+  return new TlsError('BAD_CONFIG', reason, explanation, opts);
+}
+
+/** A broken invariant of our own (alert internal_error). */
+export function internalError(reason: string, explanation: string, opts: TlsErrorOptions = {}): TlsError {
+  return new TlsError('INTERNAL', reason, explanation, opts);
 }
 
 /** Wrap anything thrown into a TlsError (an INTERNAL one if it was not ours). */
 export function asTlsError(e: unknown): TlsError {
   if (e instanceof TlsError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  return new TlsError('INTERNAL', `internal error: ${msg}`, { alert: 'internal_error', cause: e });
+  return new TlsError('INTERNAL', 'uncaught_exception', `internal error: ${msg}`, { cause: e });
 }

@@ -2,11 +2,16 @@
  * The public shapes of puretls: client options, handshake information and the trace events
  * that make every step observable (design.md: one event stream feeds the key log, --debug and
  * the demo).
+ *
+ * With errors.ts, this is the leaf of the import graph: it imports nothing of the project but the
+ * error type.
  */
-import type { RandomSource } from './crypto/random.js';
 import type { TlsError } from './errors.js';
 import type { ClientIdentity, ClientSigner } from './identity/identity.js';
 import type { PskOption } from './identity/psk.js';
+
+/** Randomness: `n` fresh random bytes (`ClientOptions.random`; default crypto.getRandomValues). */
+export type RandomSource = (n: number) => Uint8Array;
 
 export type TlsVersionName = '1.2' | '1.3';
 export type VerifyMode = 'none' | 'optional' | 'required';

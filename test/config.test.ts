@@ -1,6 +1,6 @@
 /**
  * Options are checked once, before any byte is sent: every bad option is a TlsError naming it
- * (BAD_CONFIG, or BAD_PEM for certificate input), and nothing is queued for the peer.
+ * (BAD_CONFIG, reason bad_pem for certificate input), and nothing is queued for the peer.
  */
 import { describe, expect, it } from 'vitest';
 import { rootCertificates } from 'node:tls';
@@ -34,7 +34,7 @@ describe('configuration errors', () => {
     ['only certificate schemes for TLS 1.3', { verify: 'none', minVersion: '1.3', sigalgs: ['rsa_pkcs1_sha256'] }, 'BAD_CONFIG', /sigalgs/],
     ['unknown verify mode', { verify: 'sometimes' as never }, 'BAD_CONFIG', /verify/],
     ['verify required without trust anchors', { host: 'example.com' }, 'BAD_CONFIG', /trust anchors/],
-    ['garbage CA', { host: 'example.com', ca: 'not a certificate' }, 'BAD_PEM', /ca/],
+    ['garbage CA', { host: 'example.com', ca: 'not a certificate' }, 'BAD_CONFIG', /ca/],
     ['negative timeout', { verify: 'none', timeout: -5 }, 'BAD_CONFIG', /timeout/],
     ['invalid server name', { verify: 'none', servername: 'bad name!' }, 'BAD_CONFIG', /servername/],
     ['ALPN name too long', { verify: 'none', alpn: ['x'.repeat(256)] }, 'BAD_CONFIG', /alpn/],

@@ -4,7 +4,7 @@
  *
  * Every mistake is a TlsError 'BAD_CONFIG' (exit 2), raised before any byte is sent.
  */
-import { TlsError } from '../errors.js';
+import { configError } from '../errors.js';
 import type { DebugLevel, TlsVersionName, VerifyMode } from '../types.js';
 
 export interface ConnectArgs {
@@ -82,19 +82,19 @@ function parseBridge(argv: readonly string[]): BridgeArgs {
     const a = argv[i]!;
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined) throw badConfig(`bridge: ${a} needs a value`);
+      if (v === undefined) throw configError('bad_command_line', `bridge: ${a} needs a value`);
       return v;
     };
     if (a === '--listen') {
       const v = value();
       listen = Number(v);
-      if (!/^\d{1,5}$/.test(v) || listen > 65535) throw badConfig(`bridge: --listen: "${v}" is not a port`);
+      if (!/^\d{1,5}$/.test(v) || listen > 65535) throw configError('bad_command_line', `bridge: --listen: "${v}" is not a port`);
     } else if (a === '--host') host = value();
     else if (a === '--allow') allow.push(...value().split(',').filter((t) => t !== ''));
-    else throw badConfig(`bridge: unknown argument "${a}" (bridge --listen PORT --allow HOST:PORT[,...] [--host ADDR])`);
+    else throw configError('bad_command_line', `bridge: unknown argument "${a}" (bridge --listen PORT --allow HOST:PORT[,...] [--host ADDR])`);
   }
-  if (listen === undefined) throw badConfig('bridge: --listen PORT is required');
-  if (allow.length === 0) throw badConfig('bridge: --allow HOST:PORT[,...] is required (the targets the bridge may reach)');
+  if (listen === undefined) throw configError('bad_command_line', 'bridge: --listen PORT is required');
+  if (allow.length === 0) throw configError('bad_command_line', 'bridge: --allow HOST:PORT[,...] is required (the targets the bridge may reach)');
   return { listen, host, allow };
 }
 
@@ -108,7 +108,6 @@ export interface DemoArgs {
   html: string | undefined;
 }
 
-const badConfig = (msg: string): TlsError => new TlsError('BAD_CONFIG', msg);
 
 const DEBUG_LEVELS: readonly DebugLevel[] = ['none', 'error', 'state', 'info', 'verbose'];
 const VERIFY_MODES: readonly VerifyMode[] = ['none', 'optional', 'required'];
@@ -156,8 +155,8 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first === 'demo') return { kind: 'demo', args: parseDemo(rest) };
   if (first === 'trace') return parseTrace(rest);
   if (first === 'bridge') return { kind: 'bridge', args: parseBridge(rest) };
-  if (first.startsWith('-')) throw badConfig(`unknown option ${first} (see puretls --help)`);
-  throw badConfig(`unknown command "${first}" (commands: connect, doctor, demo, trace, bridge, help)`);
+  if (first.startsWith('-')) throw configError('bad_command_line', `unknown option ${first} (see puretls --help)`);
+  throw configError('bad_command_line', `unknown command "${first}" (commands: connect, doctor, demo, trace, bridge, help)`);
 }
 
 /** Split `--name=value` / `--name value` pairs; checks names against the allowed sets. */
@@ -180,16 +179,16 @@ function* options(
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (flags.has(name)) {
-      if (eq > 0) throw badConfig(`option ${name} takes no value`);
+      if (eq > 0) throw configError('bad_command_line', `option ${name} takes no value`);
       yield [name, undefined];
     } else if (values.has(name)) {
       let value: string | undefined;
       if (eq > 0) value = arg.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
-      if (value === undefined) throw badConfig(`option ${name} needs a value`);
+      if (value === undefined) throw configError('bad_command_line', `option ${name} needs a value`);
       yield [name, value];
     } else {
-      throw badConfig(`unknown option ${name} (see puretls --help)`);
+      throw configError('bad_command_line', `unknown option ${name} (see puretls --help)`);
     }
   }
 }
@@ -227,14 +226,14 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
     const value = v!;
     switch (name) {
       case '--ca':
-        if (value === '') throw badConfig('--ca needs a file name');
+        if (value === '') throw configError('bad_command_line', '--ca needs a file name');
         a.caFiles.push(value);
         break;
       case '--verify':
         a.verify = oneOf(name, value, VERIFY_MODES);
         break;
       case '--servername':
-        if (value === '') throw badConfig('--servername needs a name');
+        if (value === '') throw configError('bad_command_line', '--servername needs a name');
         a.servername = value;
         break;
       case '--min-version':
@@ -259,7 +258,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         a.ignore.push(...list(name, value));
         break;
       case '--timeout':
-        if (!/^\d+$/.test(value) || Number(value) <= 0) throw badConfig(`--timeout needs a positive number of milliseconds, not "${value}"`);
+        if (!/^\d+$/.test(value) || Number(value) <= 0) throw configError('bad_command_line', `--timeout needs a positive number of milliseconds, not "${value}"`);
         a.timeout = Number(value);
         break;
       case '--max-frag':
@@ -284,7 +283,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         a.trace = oneOf(name, value, ['json'] as const);
         break;
       case '--trace-file':
-        if (value === '') throw badConfig('--trace-file needs a file name');
+        if (value === '') throw configError('bad_command_line', '--trace-file needs a file name');
         a.traceFile = value;
         break;
       case '--trace-secrets':
@@ -292,7 +291,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         break;
       case '--now': {
         const t = /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:\d\d)?)?$/.test(value) ? new Date(value) : new Date(NaN);
-        if (Number.isNaN(t.getTime())) throw badConfig(`--now needs an ISO 8601 time such as 2026-01-31T12:00:00Z, not "${value}"`);
+        if (Number.isNaN(t.getTime())) throw configError('bad_command_line', `--now needs an ISO 8601 time such as 2026-01-31T12:00:00Z, not "${value}"`);
         a.now = t;
         break;
       }
@@ -303,7 +302,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         a.allowLegacyRenegotiation = true;
         break;
       case '--keylog':
-        if (value === '') throw badConfig('--keylog needs a file name');
+        if (value === '') throw configError('bad_command_line', '--keylog needs a file name');
         a.keylogFile = value;
         break;
       case '--send':
@@ -332,11 +331,11 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         break;
     }
   }
-  if (positionals.length === 0) throw badConfig(`${command} needs HOST:PORT`);
-  if (positionals.length > 1) throw badConfig(`unexpected argument "${positionals[1]}"`);
+  if (positionals.length === 0) throw configError('bad_command_line', `${command} needs HOST:PORT`);
+  if (positionals.length > 1) throw configError('bad_command_line', `unexpected argument "${positionals[1]}"`);
   const { host, port } = parseHostPort(positionals[0]!);
   if (a.minVersion && a.maxVersion && a.minVersion > a.maxVersion) {
-    throw badConfig(`--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
+    throw configError('bad_command_line', `--min-version ${a.minVersion} is above --max-version ${a.maxVersion}`);
   }
   return { host, port, ...a };
 }
@@ -346,8 +345,8 @@ function parseTrace(argv: readonly string[]): Command {
   const inputs: string[] = [];
   let html: string | undefined;
   for (const [, v] of options(argv, new Set(['--html']), new Set(), (p) => inputs.push(p))) html = v;
-  if (inputs.length !== 1) throw badConfig('trace needs one JSON trace file (made with connect --trace json --trace-file FILE)');
-  if (!html) throw badConfig('trace needs --html FILE');
+  if (inputs.length !== 1) throw configError('bad_command_line', 'trace needs one JSON trace file (made with connect --trace json --trace-file FILE)');
+  if (!html) throw configError('bad_command_line', 'trace needs --html FILE');
   return { kind: 'trace', input: inputs[0]!, html };
 }
 
@@ -357,17 +356,17 @@ function parseDemo(argv: readonly string[]): DemoArgs {
   for (const [name, v] of options(argv, new Set(['--debug', '--scenario', '--html']), new Set(), (p) => extra.push(p))) {
     if (name === '--debug') a.debug = oneOf(name, v!, DEBUG_LEVELS);
     else if (name === '--html') {
-      if (v === '') throw badConfig('--html needs a file name');
+      if (v === '') throw configError('bad_command_line', '--html needs a file name');
       a.html = v;
     } else a.scenario = oneOf(name, v!, DEMO_SCENARIOS);
   }
-  if (extra.length > 0) throw badConfig(`demo takes no arguments besides its options (got "${extra[0]}")`);
+  if (extra.length > 0) throw configError('bad_command_line', `demo takes no arguments besides its options (got "${extra[0]}")`);
   return a;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw badConfig(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  throw configError('bad_command_line', `${name} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -378,7 +377,7 @@ function integer(name: string, value: string, min: number, max: number): number 
 
 function list(name: string, value: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (items.length === 0) throw badConfig(`${name} needs a comma-separated list`);
+  if (items.length === 0) throw configError('bad_command_line', `${name} needs a comma-separated list`);
   return items;
 }
 
@@ -392,15 +391,15 @@ export function parseHostPort(s: string): { host: string; port: number } {
     portText = m6[2]!;
   } else {
     const i = s.lastIndexOf(':');
-    if (i <= 0) throw badConfig(`expected HOST:PORT, got "${s}"`);
+    if (i <= 0) throw configError('bad_command_line', `expected HOST:PORT, got "${s}"`);
     host = s.slice(0, i);
     portText = s.slice(i + 1);
-    if (host.includes(':')) throw badConfig(`write an IPv6 address in brackets: [${host}]:${portText}`);
+    if (host.includes(':')) throw configError('bad_command_line', `write an IPv6 address in brackets: [${host}]:${portText}`);
   }
   if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-    throw badConfig(`bad port "${portText}" in "${s}" (1-65535)`);
+    throw configError('bad_command_line', `bad port "${portText}" in "${s}" (1-65535)`);
   }
-  if (!/^[A-Za-z0-9._%:-]+$/.test(host)) throw badConfig(`bad host "${host}"`);
+  if (!/^[A-Za-z0-9._%:-]+$/.test(host)) throw configError('bad_command_line', `bad host "${host}"`);
   return { host, port: Number(portText) };
 }
 

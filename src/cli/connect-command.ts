@@ -4,7 +4,7 @@
  * It uses the public `puretls/node` connect() like any user would.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { TlsError } from '../errors.js';
+import { configError, TlsError } from '../errors.js';
 import type { ClientOptions, TraceEvent } from '../types.js';
 import type { ConnectArgs } from './args.js';
 import type { TLSSocket } from '../transport/tls-socket.js';
@@ -22,7 +22,7 @@ function readCaFiles(files: readonly string[]): Uint8Array[] {
       return readFileSync(f);
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new TlsError('BAD_CONFIG', `cannot read --ca file ${f}: ${why}`);
+      throw configError('cannot_read_ca_file', `cannot read --ca file ${f}: ${why}`);
     }
   });
 }
@@ -42,7 +42,7 @@ function fileWriter(file: string, flag: string): (line: string) => void {
     appendFileSync(file, '', { mode: 0o600 });
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new TlsError('BAD_CONFIG', `cannot write ${flag} file ${file}: ${why}`);
+    throw configError('cannot_write_file', `cannot write ${flag} file ${file}: ${why}`);
   }
   return (line) => appendFileSync(file, line.endsWith('\n') ? line : line + '\n');
 }

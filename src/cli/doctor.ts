@@ -19,7 +19,7 @@ import { ALL_GROUPS, ALL_SIGALGS, ALL_TLS12_SUITES, ALL_TLS13_SUITES, probeClien
 import { GROUPS, groupByName } from '../crypto/groups.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { SIGNATURE_SCHEMES } from '../crypto/sigschemes.js';
-import { TlsError } from '../errors.js';
+import { internalError, TlsError } from '../errors.js';
 import type { ClientOptions, HandshakeInfo, TraceEvent } from '../types.js';
 import type { ConnectArgs } from './args.js';
 import { clientOptions } from './connect-command.js';
@@ -71,7 +71,7 @@ async function attempt(what: string, options: ClientOptions & { host: string; po
       const t = setTimeout(resolve, LINGER_MS);
       sock.on('data', () => {});
       sock.once('error', (e) => {
-        error = e instanceof TlsError ? e : new TlsError('SOCKET_ERROR', String(e));
+        error = e instanceof TlsError ? e : new TlsError('SOCKET_ERROR', 'transport_error', String(e));
         clearTimeout(t);
         resolve();
       });
@@ -82,7 +82,7 @@ async function attempt(what: string, options: ClientOptions & { host: string; po
     });
     sock.destroy();
   } catch (e) {
-    error = e instanceof TlsError ? e : new TlsError('INTERNAL', String(e));
+    error = e instanceof TlsError ? e : internalError('uncaught_exception', String(e));
   }
   const facts = traceFacts(events);
   return { what, ok: error === undefined, error, info, events, facts };

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { TRACE_SCHEMA_VERSION, type JsonTraceEvent } from '../diagnose/json-trace.js';
 import { traceToHtml } from '../diagnose/html.js';
-import { TlsError } from '../errors.js';
+import { configError } from '../errors.js';
 import type { CliIO } from './main.js';
 
 export function readJsonTrace(text: string, file: string): JsonTraceEvent[] {
@@ -16,15 +16,15 @@ export function readJsonTrace(text: string, file: string): JsonTraceEvent[] {
     try {
       o = JSON.parse(line);
     } catch {
-      throw new TlsError('BAD_CONFIG', `${file}:${i + 1}: not a JSON line`);
+      throw configError('bad_trace_file', `${file}:${i + 1}: not a JSON line`);
     }
     const e = o as Partial<JsonTraceEvent>;
     if (typeof o !== 'object' || o === null || e.v !== TRACE_SCHEMA_VERSION || typeof e.type !== 'string') {
-      throw new TlsError('BAD_CONFIG', `${file}:${i + 1}: not a puretls trace event of version ${TRACE_SCHEMA_VERSION}`);
+      throw configError('bad_trace_file', `${file}:${i + 1}: not a puretls trace event of version ${TRACE_SCHEMA_VERSION}`);
     }
     events.push(o as JsonTraceEvent);
   });
-  if (events.length === 0) throw new TlsError('BAD_CONFIG', `${file}: no trace events`);
+  if (events.length === 0) throw configError('bad_trace_file', `${file}: no trace events`);
   return events;
 }
 
@@ -33,7 +33,7 @@ export async function runTraceHtml(input: string, out: string, io: CliIO): Promi
   try {
     text = readFileSync(input, 'utf8');
   } catch (e) {
-    throw new TlsError('BAD_CONFIG', `cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw configError('cannot_read_file', `cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const events = readJsonTrace(text, input);
   writeFileSync(out, traceToHtml(events, { title: `A TLS handshake, byte by byte (${input})` }));

@@ -1,8 +1,8 @@
 /**
  * Named groups for (EC)DHE key exchange, as data (RFC 8446 §4.2.7, RFC 8422 §5.1.1, RFC 7919,
  * draft-ietf-tls-ecdhe-mlkem), and the key exchange itself: make a key share, and turn the peer's
- * share into a shared secret after validating it. Every invalid peer value is ILLEGAL_PARAMETER
- * (alert illegal_parameter).
+ * share into a shared secret after validating it. Every invalid peer value is a CryptoError
+ * 'invalid_public_value' (the handshake reports it as ILLEGAL_VALUE, alert illegal_parameter).
  *
  * Wire formats (RFC 8446 §4.2.8.2): X25519/X448 raw u-coordinates (RFC 7748 §5); NIST curves the
  * uncompressed SEC1 point 0x04 || X || Y; FFDHE the big-endian value left-padded to the length of p
@@ -14,7 +14,7 @@
 import { NIST } from './nist.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
-import { TlsError, tlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import { FFDHE2048_P_HEX, FFDHE3072_P_HEX, FFDHE4096_P_HEX } from './ffdhe-primes.js';
 import { bigIntToBytes, bytesToBigInt, modPow } from './bigint.js';
 import { secureRandom, type RandomSource } from './random.js';
@@ -126,8 +126,8 @@ export interface KeyShare {
 }
 
 
-function illegal(what: string) {
-  return tlsError('ILLEGAL_PARAMETER', what, { alert: 'illegal_parameter' });
+function illegal(reason: string, what: string): CryptoError {
+  return new CryptoError('invalid_public_value', reason, what);
 }
 
 const byteLen = (p: bigint) => Math.ceil(p.toString(16).length / 2);
@@ -197,7 +197,7 @@ function generatePlainShare(group: NamedGroup, random: RandomSource): KeyShare {
     const len = group.keyShareLength;
     return { group, privateKey: bigIntToBytes(x, len), publicKey: bigIntToBytes(modPow(group.g, x, group.p), len) };
   }
-  throw tlsError('INTERNAL', `no key exchange for group ${group.name}`);
+  throw new CryptoError('misuse', 'no_key_exchange', `no key exchange for group ${group.name}`);
 }
 
 /** RFC 7748 §6 / RFC 8446 §7.4.2: an all-zero X25519/X448 output MUST be rejected. */
@@ -209,7 +209,7 @@ function isAllZero(b: Uint8Array): boolean {
 
 /** Validate a peer FFDHE value: RFC 7919 §5.1 / RFC 8446 §4.2.8.1, 1 < y < p - 1. */
 function checkDhPeer(y: bigint, p: bigint): void {
-  if (y < 2n || y > p - 2n) throw illegal('peer Diffie-Hellman value out of range [2, p-2]');
+  if (y < 2n || y > p - 2n) throw illegal('dh_value_out_of_range', 'peer Diffie-Hellman value out of range [2, p-2]');
 }
 
 /**
@@ -223,7 +223,7 @@ export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Ui
   // draft-ietf-tls-ecdhe-mlkem §3.1: "the client MUST check if the ciphertext length matches the
   // selected group, and abort with an illegal_parameter alert if it fails".
   if (peerPublic.length !== expected) {
-    throw illegal(`${group.name} key share has length ${peerPublic.length}, expected ${expected}`);
+    throw illegal('key_share_length', `${group.name} key share has length ${peerPublic.length}, expected ${expected}`);
   }
   if (group.hybrid) return hybridSharedSecret(share, group.hybrid, peerPublic);
   if (group.name === 'x25519' || group.name === 'x448') {
@@ -232,21 +232,21 @@ export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Ui
       z = (group.name === 'x25519' ? x25519 : x448).getSharedSecret(share.privateKey, peerPublic);
     } catch {
       // noble rejects low-order points before the ladder; they would give the all-zero output.
-      throw illegal(`${group.name} peer public key is a low-order point`);
+      throw illegal('low_order_point', `${group.name} peer public key is a low-order point`);
     }
-    if (isAllZero(z)) throw illegal(`${group.name} shared secret is all zero`); // RFC 7748 §6
+    if (isAllZero(z)) throw illegal('shared_secret_zero', `${group.name} shared secret is all zero`); // RFC 7748 §6
     return z;
   }
   if (group.curve) {
     // RFC 8446 §4.2.8.2: only the uncompressed form (legacy_form = 4) is allowed.
-    if (peerPublic[0] !== 0x04) throw illegal(`${group.name} key share is not an uncompressed point`);
+    if (peerPublic[0] !== 0x04) throw illegal('point_not_uncompressed', `${group.name} key share is not an uncompressed point`);
     const c = NIST[group.curve];
     let z: Uint8Array;
     try {
       c.Point.fromBytes(peerPublic).assertValidity(); // on the curve, not infinity
       z = c.getSharedSecret(share.privateKey, peerPublic, true);
     } catch {
-      throw illegal(`${group.name} key share is not a valid point on the curve`);
+      throw illegal('point_not_on_curve', `${group.name} key share is not a valid point on the curve`);
     }
     return z.slice(1); // RFC 8446 §7.4.2: the x-coordinate only
   }
@@ -254,10 +254,10 @@ export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Ui
     const y = bytesToBigInt(peerPublic);
     checkDhPeer(y, group.p);
     const z = modPow(y, bytesToBigInt(share.privateKey), group.p);
-    if (z === 1n) throw illegal('Diffie-Hellman shared secret is 1');
+    if (z === 1n) throw illegal('dh_shared_secret_one', 'Diffie-Hellman shared secret is 1');
     return bigIntToBytes(z, group.keyShareLength); // RFC 8446 §7.4.1: padded to the size of p
   }
-  throw tlsError('INTERNAL', `no key exchange for group ${group.name}`);
+  throw new CryptoError('misuse', 'no_key_exchange', `no key exchange for group ${group.name}`);
 }
 
 /**
@@ -276,13 +276,13 @@ function hybridSharedSecret(share: KeyShare, parts: HybridParts, peerPublic: Uin
   try {
     ecdhShared = computeSharedSecret(ecdh, ecdhPublic);
   } catch (e) {
-    throw e instanceof TlsError ? illegal(`${share.group.name}: ${e.explanation}`) : e;
+    throw e instanceof CryptoError && e.kind === 'invalid_public_value' ? illegal(e.reason, `${share.group.name}: ${e.message}`) : e;
   }
   let kemShared: Uint8Array;
   try {
     kemShared = kem.decapsulate(ct, share.privateKey);
   } catch (e) {
-    throw tlsError('INTERNAL', `${share.group.name}: ${kem.name} decapsulation failed (${e instanceof Error ? e.message : String(e)})`);
+    throw new CryptoError('operation_failed', 'kem_decapsulation_failed', `${share.group.name}: ${kem.name} decapsulation failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   return parts.kemFirst ? concat(kemShared, ecdhShared) : concat(ecdhShared, kemShared);
 }
@@ -293,7 +293,7 @@ function hybridSharedSecret(share: KeyShare, parts: HybridParts, peerPublic: Uin
  * ML-KEM encapsulation to the client's key (FIPS 203 §7.2 checks it). The test servers use it.
  */
 export function respondToKeyShare(group: NamedGroup, clientPublic: Uint8Array, random: RandomSource = secureRandom): { publicKey: Uint8Array; shared: Uint8Array } {
-  if (clientPublic.length !== group.keyShareLength) throw illegal(`${group.name} client key share has length ${clientPublic.length}, expected ${group.keyShareLength}`);
+  if (clientPublic.length !== group.keyShareLength) throw illegal('key_share_length', `${group.name} client key share has length ${clientPublic.length}, expected ${group.keyShareLength}`);
   if (!group.hybrid) {
     const mine = generatePlainShare(group, random);
     return { publicKey: mine.publicKey, shared: computeSharedSecret(mine, clientPublic) };
@@ -308,7 +308,7 @@ export function respondToKeyShare(group: NamedGroup, clientPublic: Uint8Array, r
   try {
     enc = kem.encapsulate(ek, random(32));
   } catch {
-    throw illegal(`${group.name}: the ${kem.name} encapsulation key fails the FIPS 203 §7.2 modulus check`);
+    throw illegal('kem_key_invalid', `${group.name}: the ${kem.name} encapsulation key fails the FIPS 203 §7.2 modulus check`);
   }
   return parts.kemFirst
     ? { publicKey: concat(enc.ciphertext, ecdh.publicKey), shared: concat(enc.shared, ecdh.shared) }
@@ -340,7 +340,7 @@ export function dhShared(kp: DhKeyPair, peerPublic: Uint8Array): Uint8Array {
   const y = bytesToBigInt(peerPublic);
   checkDhPeer(y, kp.p);
   const z = modPow(y, bytesToBigInt(kp.privateKey), kp.p);
-  if (z === 1n) throw illegal('Diffie-Hellman shared secret is 1');
+  if (z === 1n) throw illegal('dh_shared_secret_one', 'Diffie-Hellman shared secret is 1');
   const padded = bigIntToBytes(z, byteLen(kp.p));
   let i = 0;
   while (i < padded.length - 1 && padded[i] === 0) i++;
@@ -357,23 +357,24 @@ export interface FfdheParamsPolicy {
 /**
  * Check a TLS 1.2 ServerKeyExchange's (p, g). Returns the RFC 7919 group when p and g are one of
  * them; null for an accepted unknown prime (only with `allowUnknown`); otherwise throws
- * INSUFFICIENT_SECURITY (too small or unknown) or ILLEGAL_PARAMETER (nonsense values).
+ * a CryptoError: 'weak_group' (too small or unknown) or 'malformed_group' (nonsense values).
  */
 export function validateFfdheParams(p: bigint, g: bigint, policy: FfdheParamsPolicy = {}): NamedGroup | null {
   const known = GROUPS.find((x) => x.p === p);
   if (known) {
-    if (g !== known.g) throw illegal(`${known.name} prime with generator ${g}, expected ${known.g}`);
+    if (g !== known.g) throw new CryptoError('malformed_group', 'dh_wrong_generator', `${known.name} prime with generator ${g}, expected ${known.g}`);
     return known;
   }
-  if (p < 3n || (p & 1n) === 0n || g < 2n || g > p - 2n) throw illegal('malformed Diffie-Hellman parameters');
+  if (p < 3n || (p & 1n) === 0n || g < 2n || g > p - 2n) throw new CryptoError('malformed_group', 'dh_params_malformed', 'malformed Diffie-Hellman parameters');
   const bits = p.toString(2).length;
   const minBits = policy.minBits ?? 2048;
   if (bits < minBits) {
-    throw tlsError('INSUFFICIENT_SECURITY', `server Diffie-Hellman prime is ${bits} bits, need at least ${minBits}`);
+    throw new CryptoError('weak_group', 'dh_prime_too_small', `server Diffie-Hellman prime is ${bits} bits, need at least ${minBits}`);
   }
   if (!policy.allowUnknown) {
-    throw tlsError(
-      'INSUFFICIENT_SECURITY',
+    throw new CryptoError(
+      'weak_group',
+      'dh_prime_unknown',
       `server Diffie-Hellman prime (${bits} bits) is neither an RFC 7919 nor an RFC 3526 group: an unknown prime cannot be checked to be a safe prime here, so it is refused`,
     );
   }

@@ -7,8 +7,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { CURVE_BITS, NIST, SCALAR_LEN } from './nist.js';
-import { decodeError } from '../errors.js';
-import { DerReader, Tag, children, contextTag, readOid, readSequence, readSingle } from '../wire/der.js';
+import { CryptoError } from './errors.js';
+import { DerError, DerReader, Tag, children, contextTag, readOid, readSequence, readSingle } from '../wire/der.js';
 import { parseRsaPrivateKey, type RsaPrivateKey } from './rsa.js';
 import { CURVE_BY_OID, OID } from './spki.js';
 import type { NamedCurve, PublicKey } from './types.js';
@@ -20,32 +20,43 @@ export type PrivateKey =
   | { kind: 'rsa'; key: RsaPrivateKey };
 
 
+const malformedKey = (what: string): CryptoError => new CryptoError('malformed_key', 'private_key_malformed', `malformed ${what}`);
+
 /** RFC 5915 §3 ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters, [1] publicKey } */
 function parseSec1(der: Uint8Array, curveFromAlg: NamedCurve | undefined): PrivateKey {
   const r = readSequence(der, 'ECPrivateKey');
-  if (r.integer('version') !== 1n) throw decodeError('ECPrivateKey: version must be 1');
+  if (r.integer('version') !== 1n) throw malformedKey('ECPrivateKey: version must be 1');
   const d = r.octetString('privateKey');
   let curve = curveFromAlg;
   const params = r.optional(contextTag(0), 'parameters');
   if (params) {
     const oid = children(params, 'parameters').oid('namedCurve');
     curve = CURVE_BY_OID[oid];
-    if (!curve) throw decodeError(`ECPrivateKey: unsupported curve ${oid}`);
-    if (curveFromAlg && curveFromAlg !== curve) throw decodeError('ECPrivateKey: curve differs from the algorithm');
+    if (!curve) throw malformedKey(`ECPrivateKey: unsupported curve ${oid}`);
+    if (curveFromAlg && curveFromAlg !== curve) throw malformedKey('ECPrivateKey: curve differs from the algorithm');
   }
-  if (!curve) throw decodeError('ECPrivateKey: no curve');
+  if (!curve) throw malformedKey('ECPrivateKey: no curve');
   const len = SCALAR_LEN[curve];
-  if (d.length > len) throw decodeError('ECPrivateKey: scalar too long');
+  if (d.length > len) throw malformedKey('ECPrivateKey: scalar too long');
   const padded = new Uint8Array(len);
   padded.set(d, len - d.length);
-  if (!NIST[curve].utils.isValidSecretKey(padded)) throw decodeError('ECPrivateKey: scalar out of range');
+  if (!NIST[curve].utils.isValidSecretKey(padded)) throw malformedKey('ECPrivateKey: scalar out of range');
   return { kind: 'ec', curve, d: padded };
 }
 
-/** A private key from DER (PKCS#8, PKCS#1 RSA or SEC1 EC). Throws DECODE_ERROR when it is none of them. */
+/** A private key from DER (PKCS#8, PKCS#1 RSA or SEC1 EC). Throws a CryptoError 'malformed_key' when it is none of them. */
 export function parsePrivateKey(der: Uint8Array): PrivateKey {
+  try {
+    return parsePrivateKeyDer(der);
+  } catch (e) {
+    if (e instanceof DerError) throw new CryptoError('malformed_key', 'private_key_malformed', e.message, { cause: e });
+    throw e;
+  }
+}
+
+function parsePrivateKeyDer(der: Uint8Array): PrivateKey {
   const top = readSingle(der, 'private key');
-  if (top.tag !== Tag.SEQUENCE) throw decodeError('private key: not a SEQUENCE');
+  if (top.tag !== Tag.SEQUENCE) throw malformedKey('private key: not a SEQUENCE');
   const r = new DerReader(top.value, 'private key');
   const version = r.integer('version');
   const next = r.peekTag();
@@ -62,10 +73,10 @@ export function parsePrivateKey(der: Uint8Array): PrivateKey {
     case OID.rsassaPss:
       return { kind: 'rsa', key: parseRsaPrivateKey(der) };
     case OID.ecPublicKey: {
-      if (!params || params.tag !== Tag.OID) throw decodeError('EC private key: named curve required');
+      if (!params || params.tag !== Tag.OID) throw malformedKey('EC private key: named curve required');
       const curveOid = readOid(params, 'namedCurve');
       const curve = CURVE_BY_OID[curveOid];
-      if (!curve) throw decodeError(`EC private key: unsupported curve ${curveOid}`);
+      if (!curve) throw malformedKey(`EC private key: unsupported curve ${curveOid}`);
       return parseSec1(inner, curve);
     }
     case OID.ed25519:
@@ -73,11 +84,11 @@ export function parsePrivateKey(der: Uint8Array): PrivateKey {
       // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING, inside the privateKey OCTET STRING.
       const seed = new DerReader(inner, 'CurvePrivateKey').octetString('CurvePrivateKey');
       const want = oid === OID.ed25519 ? 32 : 57;
-      if (seed.length !== want) throw decodeError('EdDSA private key: wrong length');
+      if (seed.length !== want) throw malformedKey('EdDSA private key: wrong length');
       return oid === OID.ed25519 ? { kind: 'ed25519', seed: seed.slice() } : { kind: 'ed448', seed: seed.slice() };
     }
     default:
-      throw decodeError(`private key: unsupported algorithm ${oid}`);
+      throw malformedKey(`private key: unsupported algorithm ${oid}`);
   }
 }
 

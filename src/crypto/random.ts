@@ -2,7 +2,9 @@
  * Randomness: only crypto.getRandomValues, through one function that tests can replace
  * (`ClientOptions.random` takes precedence at the connection level).
  */
-export type RandomSource = (n: number) => Uint8Array;
+import type { RandomSource } from '../types.js';
+
+export type { RandomSource };
 
 export const secureRandom: RandomSource = (n) => {
   const out = new Uint8Array(n);

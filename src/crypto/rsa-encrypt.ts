@@ -8,7 +8,7 @@
  * Only encryption lives here: a client never decrypts with RSA, so it carries no Bleichenbacher
  * decryption oracle.
  */
-import { tlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import { bigIntToBytes, byteLength, bytesToBigInt, modPow } from './bigint.js';
 import { secureRandom, type RandomSource } from './random.js';
 import type { RsaPublicValues } from './rsa.js';
@@ -17,10 +17,10 @@ import { rsaPublicKeyProblem } from './rsa-bounds.js';
 /** RFC 8017 §7.2.1 RSAES-PKCS1-V1_5-ENCRYPT. */
 export function rsaEncryptPkcs1(key: RsaPublicValues, message: Uint8Array, random: RandomSource = secureRandom): Uint8Array {
   const problem = rsaPublicKeyProblem(key.n, key.e);
-  if (problem) throw tlsError('INTERNAL', `refusing an RSA key outside the bounds: ${problem}`);
+  if (problem) throw new CryptoError('unusable_key', 'rsa_key_out_of_bounds', `refusing an RSA key outside the bounds: ${problem}`);
   const k = byteLength(key.n);
   // Step 1: mLen > k - 11 → "message too long".
-  if (message.length > k - 11) throw tlsError('INTERNAL', `RSA key of ${k} bytes is too small to encrypt ${message.length} bytes`);
+  if (message.length > k - 11) throw new CryptoError('unusable_key', 'rsa_key_too_small', `RSA key of ${k} bytes is too small to encrypt ${message.length} bytes`);
   const psLen = k - message.length - 3;
   // Step 2a-b: PS of non-zero random octets.
   const ps = new Uint8Array(psLen);

@@ -7,7 +7,7 @@
  * forgeries against lax parsers worked. PSS follows EMSA-PSS-VERIFY (§9.1.2) step by step.
  * Signing uses the CRT with blinding and checks its own result before releasing it.
  */
-import { decodeError, tlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import { bigIntToBytes, bitLength, byteLength, bytesToBigInt, modInverse, modPow } from './bigint.js';
 import { DerReader, Tag, readSequence } from '../wire/der.js';
 import { HASH_LEN, hash, type HashName } from './hash.js';
@@ -155,7 +155,7 @@ function rsasp1(priv: RsaPrivateKey, m: bigint, random: RandomSource): bigint {
   const sBlinded = m2 + priv.q * hh;
   const s = (sBlinded * modInverse(r, n)) % n;
   // A fault in the CRT would leak a factor of n: verify before releasing (Boneh-DeMillo-Lipton).
-  if (modPow(s, e, n) !== m) throw tlsError('INTERNAL', 'RSA signature self-check failed');
+  if (modPow(s, e, n) !== m) throw new CryptoError('misuse', 'rsa_self_check', 'RSA signature self-check failed');
   return s;
 }
 
@@ -163,7 +163,7 @@ function rsasp1(priv: RsaPrivateKey, m: bigint, random: RandomSource): bigint {
 export function rsaSignPkcs1(priv: RsaPrivateKey, hashName: HashName, message: Uint8Array, random: RandomSource = secureRandom): Uint8Array {
   const k = byteLength(priv.n);
   const em = emsaPkcs1Encode(hashName, message, k);
-  if (!em) throw tlsError('BAD_CONFIG', `RSA key of ${k} bytes is too small for PKCS#1 v1.5 with ${hashName}`);
+  if (!em) throw new CryptoError('unusable_key', 'rsa_key_too_small', `RSA key of ${k} bytes is too small for PKCS#1 v1.5 with ${hashName}`);
   return bigIntToBytes(rsasp1(priv, bytesToBigInt(em), random), k);
 }
 
@@ -174,7 +174,7 @@ export function rsaSignPss(priv: RsaPrivateKey, params: RsaPssParams, message: U
   const emLen = Math.ceil(emBits / 8);
   const hLen = HASH_LEN[params.hash];
   const sLen = params.saltLength;
-  if (emLen < hLen + sLen + 2) throw tlsError('BAD_CONFIG', `RSA key too small for PSS with ${params.hash} and a ${sLen}-byte salt`); // §9.1.1 step 3
+  if (emLen < hLen + sLen + 2) throw new CryptoError('unusable_key', 'rsa_key_too_small', `RSA key too small for PSS with ${params.hash} and a ${sLen}-byte salt`); // §9.1.1 step 3
   const salt = random(sLen); // step 4
   const h = pssHash(params.hash, hash(params.hash, message), salt); // steps 2, 5, 6
   const db = new Uint8Array(emLen - hLen - 1); // steps 7-8: PS || 0x01 || salt
@@ -190,9 +190,11 @@ export function rsaSignPss(priv: RsaPrivateKey, params: RsaPssParams, message: U
   return bigIntToBytes(rsasp1(priv, bytesToBigInt(em), random), k);
 }
 
+const malformedKey = (what: string): CryptoError => new CryptoError('malformed_key', 'private_key_malformed', `malformed ${what}`);
+
 /** RFC 8017 §A.1.2 RSAPrivateKey (two-prime, version 0). */
 function parsePkcs1Private(r: DerReader): Omit<RsaPrivateKey, 'pss'> {
-  if (r.integer('version') !== 0n) throw decodeError('RSAPrivateKey: only two-prime keys (version 0) are supported');
+  if (r.integer('version') !== 0n) throw malformedKey('RSAPrivateKey: only two-prime keys (version 0) are supported');
   const n = r.integer('modulus');
   const e = r.integer('publicExponent');
   const d = r.integer('privateExponent');
@@ -202,9 +204,9 @@ function parsePkcs1Private(r: DerReader): Omit<RsaPrivateKey, 'pss'> {
   const dq = r.integer('exponent2');
   const qinv = r.integer('coefficient');
   r.end();
-  if (p * q !== n || n < 3n || e < 3n) throw decodeError('RSAPrivateKey: inconsistent values');
+  if (p * q !== n || n < 3n || e < 3n) throw malformedKey('RSAPrivateKey: inconsistent values');
   const problem = rsaPublicKeyProblem(n, e);
-  if (problem) throw decodeError(`RSAPrivateKey: ${problem}`);
+  if (problem) throw malformedKey(`RSAPrivateKey: ${problem}`);
   return { n, e, d, p, q, dp, dq, qinv, bits: bitLength(n) };
 }
 
@@ -217,7 +219,7 @@ export function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey {
     return parsePkcs1Private(readSequence(der, 'RSAPrivateKey'));
   }
   // PKCS#8 PrivateKeyInfo ::= SEQUENCE { version, privateKeyAlgorithm, privateKey OCTET STRING, ... }
-  if (version !== 0n && version !== 1n) throw decodeError('PrivateKeyInfo: unknown version');
+  if (version !== 0n && version !== 1n) throw malformedKey('PrivateKeyInfo: unknown version');
   const alg = r.sequence('privateKeyAlgorithm');
   const oid = alg.oid('algorithm');
   const params = alg.done ? undefined : alg.read('parameters');
@@ -226,5 +228,5 @@ export function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey {
   const key = parsePkcs1Private(readSequence(inner, 'RSAPrivateKey'));
   if (oid === OID.rsaEncryption) return key;
   if (oid === OID.rsassaPss) return { ...key, pss: params && params.tag === Tag.SEQUENCE ? { params: parsePssParams(params) } : {} };
-  throw decodeError(`PrivateKeyInfo: not an RSA key (${oid})`);
+  throw malformedKey(`PrivateKeyInfo: not an RSA key (${oid})`);
 }

@@ -11,7 +11,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { NIST, SCALAR_LEN } from './nist.js';
-import { tlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import { bigIntToBytes } from './bigint.js';
 import { readSequence } from '../wire/der.js';
 import { hash } from './hash.js';
@@ -132,11 +132,11 @@ export function verifySignature(alg: SignatureAlgorithm, key: PublicKey, message
 
 /**
  * Sign `message` (client certificates). ECDSA signatures are DER with a hedged nonce (RFC 6979 +
- * fresh randomness); RSA-PSS salts come from `random`. Throws BAD_CONFIG when the key cannot make
- * this kind of signature.
+ * fresh randomness); RSA-PSS salts come from `random`. Throws a CryptoError 'unusable_key' when
+ * the key cannot make this kind of signature.
  */
 export function signMessage(alg: SignatureAlgorithm, privateKey: PrivateKey, message: Uint8Array, random: RandomSource = secureRandom): Uint8Array {
-  const mismatch = () => tlsError('BAD_CONFIG', `a ${privateKey.kind} private key cannot make ${alg.kind} signatures`);
+  const mismatch = () => new CryptoError('unusable_key', 'key_cannot_sign_scheme', `a ${privateKey.kind} private key cannot make ${alg.kind} signatures`);
   switch (alg.kind) {
     case 'ecdsa': {
       if (privateKey.kind !== 'ec' || (alg.curve && alg.curve !== privateKey.curve)) throw mismatch();

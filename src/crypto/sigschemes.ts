@@ -5,7 +5,7 @@
  * (RFC 5246 §7.4.1.4.1), so one table serves both versions.
  */
 import { unknownEntry } from '../suggest.js';
-import { TlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import { HASH_LEN, type HashName } from './hash.js';
 import { splitList, type TlsVersionName } from './suites.js';
 import type { NamedCurve, PublicKey, SignatureAlgorithm } from './types.js';
@@ -89,7 +89,7 @@ function lookup(item: string | number): SignatureScheme | undefined {
 
 /**
  * The schemes to offer in signature_algorithms, in order. `undefined` → the default-enabled ones.
- * Accepts names, numbers, `0x0403`, or one comma/colon-separated string. Unknown → BAD_CONFIG.
+ * Accepts names, numbers, `0x0403`, or one comma/colon-separated string. Unknown → a CryptoError 'unknown_name' (config.ts reports BAD_CONFIG).
  */
 export function resolveSigSchemes(list: Array<string | number> | string | undefined): SignatureScheme[] {
   if (list === undefined) return SIGNATURE_SCHEMES.filter((s) => s.defaultEnabled);
@@ -97,8 +97,9 @@ export function resolveSigSchemes(list: Array<string | number> | string | undefi
   for (const item of splitList(list)) {
     const s = lookup(item);
     if (!s) {
-      throw new TlsError(
-        'BAD_CONFIG',
+      throw new CryptoError(
+        'unknown_name',
+        'unknown_signature_scheme',
         typeof item === 'number'
           ? `sigalgs: unknown or unsupported signature scheme 0x${item.toString(16).padStart(4, '0')}`
           : unknownEntry('sigalgs', 'or unsupported signature scheme', item, SIGNATURE_SCHEMES.map((x) => x.name)),
@@ -106,7 +107,7 @@ export function resolveSigSchemes(list: Array<string | number> | string | undefi
     }
     if (!out.includes(s)) out.push(s);
   }
-  if (out.length === 0) throw new TlsError('BAD_CONFIG', 'the signature scheme list is empty');
+  if (out.length === 0) throw new CryptoError('unknown_name', 'empty_signature_scheme_list', 'the signature scheme list is empty');
   return out;
 }
 

@@ -3,10 +3,11 @@
  * Key formats: rsaEncryption (RFC 3279 §2.3.1), id-RSASSA-PSS (RFC 4055 §1.2, §3.1),
  * id-ecPublicKey with a named curve (RFC 5480 §2), Ed25519 / Ed448 (RFC 8410 §4). Anything else is
  * `{ kind: 'unsupported' }` so the caller can say which algorithm it met. A malformed encoding of a
- * key type we do know is BAD_CERTIFICATE.
+ * key type we do know is a CryptoError 'malformed_key' (x509 reports it as BAD_CERTIFICATE).
  */
 import { CURVE_BITS, NIST } from './nist.js';
-import { TlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
+import { DerError } from '../wire/der.js';
 import { bitLength } from './bigint.js';
 import { rsaPublicKeyProblem } from './rsa-bounds.js';
 import { DerReader, Tag, children, contextTag, readOid, readSequence, type Tlv } from '../wire/der.js';
@@ -45,8 +46,8 @@ class Unsupported {
   constructor(readonly algorithm: string) {}
 }
 
-function bad(explanation: string, cause?: unknown): TlsError {
-  return new TlsError('BAD_CERTIFICATE', `public key: ${explanation}`, { alert: 'bad_certificate', cause });
+function bad(explanation: string, cause?: unknown): CryptoError {
+  return new CryptoError('malformed_key', 'public_key_malformed', `public key: ${explanation}`, { cause });
 }
 
 /** Parse a DER SubjectPublicKeyInfo. */
@@ -63,8 +64,8 @@ export function parseSpki(der: Uint8Array): PublicKey {
     return parseKey(algorithm, params, keyBits);
   } catch (e) {
     if (e instanceof Unsupported) return { kind: 'unsupported', algorithm: e.algorithm };
-    if (e instanceof TlsError && e.code === 'BAD_CERTIFICATE') throw e;
-    throw bad(e instanceof TlsError ? e.explanation : 'malformed', e);
+    if (e instanceof CryptoError) throw e;
+    throw bad(e instanceof DerError ? e.message : 'malformed', e);
   }
 }
 
@@ -110,7 +111,7 @@ export function parseRsaPublicKey(der: Uint8Array): Extract<PublicKey, { kind: '
   r.end();
   // Bounded here, where every RSA key enters (rsa-bounds.ts): a key outside is never used.
   const problem = rsaPublicKeyProblem(n, e);
-  if (problem) throw new TlsError('BAD_CERTIFICATE', `public key: ${problem}`, { alert: 'unsupported_certificate' });
+  if (problem) throw new CryptoError('unusable_key', 'rsa_key_out_of_bounds', `public key: ${problem}`);
   return { kind: 'rsa', n, e, bits: bitLength(n) };
 }
 

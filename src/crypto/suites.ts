@@ -7,21 +7,19 @@
  * Code points: IANA "TLS Cipher Suites" registry.
  */
 import { unknownEntry } from '../suggest.js';
-import { TlsError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import type { HashName } from './hash.js';
 import type { AeadName } from './types.js';
 
 export type TlsVersionName = '1.2' | '1.3';
 
-export interface CipherSuite {
+/** What every suite has. */
+interface SuiteCommon {
   readonly code: number;
   /** IANA name, e.g. TLS_AES_128_GCM_SHA256. */
   readonly name: string;
-  readonly version: TlsVersionName;
   /** TLS 1.3: the HKDF / transcript hash. TLS 1.2: the PRF hash (RFC 5246 §5, RFC 5289 §3). */
   readonly hash: HashName;
-  /** The AEAD, for AEAD suites. Absent for CBC suites. */
-  readonly aead?: AeadName;
   /** Bulk cipher key length in bytes. */
   readonly keyLength: number;
   /**
@@ -32,25 +30,54 @@ export interface CipherSuite {
   readonly fixedIvLength: number;
   /** Bytes of explicit IV / nonce sent in each record: GCM 8, ChaCha20 and TLS 1.3 0, CBC 16. */
   readonly recordIvLength: number;
-  /** TLS 1.2 CBC suites: the record MAC (RFC 5246 §6.2.3.1). */
-  readonly cbc?: { readonly macHash: HashName; readonly macLength: number; readonly macKeyLength: number };
-  /** TLS 1.2 key exchange ('psk': RFC 4279 §2; 'ecdhe_psk': RFC 5489 §2). */
-  readonly kx?: 'ecdhe' | 'dhe' | 'rsa' | 'psk' | 'ecdhe_psk';
-  /** TLS 1.2 server authentication (the certificate's key type, or the pre-shared key). */
-  readonly auth?: 'ecdsa' | 'rsa' | 'psk';
   /** Offered when the user names no suites. */
   readonly defaultEnabled: boolean;
 }
+
+/** TLS 1.2 key exchange and server authentication (the certificate's key type, or the pre-shared key). */
+interface Tls12Parts {
+  readonly version: '1.2';
+  /** 'psk': RFC 4279 §2; 'ecdhe_psk': RFC 5489 §2. */
+  readonly kx: 'ecdhe' | 'dhe' | 'rsa' | 'psk' | 'ecdhe_psk';
+  readonly auth: 'ecdsa' | 'rsa' | 'psk';
+}
+
+/** A TLS 1.3 suite (RFC 8446 §B.4): an AEAD and a hash; key exchange and auth are negotiated apart. */
+export interface Tls13Suite extends SuiteCommon {
+  readonly version: '1.3';
+  readonly protection: 'aead';
+  readonly aead: AeadName;
+}
+
+/** A TLS 1.2 AEAD suite (GCM, RFC 5288; ChaCha20-Poly1305, RFC 7905). */
+export interface Tls12AeadSuite extends SuiteCommon, Tls12Parts {
+  readonly protection: 'aead';
+  readonly aead: AeadName;
+}
+
+/** A TLS 1.2 AES-CBC + HMAC suite (RFC 5246 §6.2.3.2): the record MAC (RFC 5246 §6.2.3.1). */
+export interface Tls12CbcSuite extends SuiteCommon, Tls12Parts {
+  readonly protection: 'cbc';
+  readonly cbc: { readonly macHash: HashName; readonly macLength: number; readonly macKeyLength: number };
+}
+
+export type Tls12Suite = Tls12AeadSuite | Tls12CbcSuite;
+
+/**
+ * A cipher suite: a discriminated union on `version` and `protection`, so the compiler checks
+ * that only AEAD suites are asked for `aead` and only CBC suites for `cbc`.
+ */
+export type CipherSuite = Tls13Suite | Tls12Suite;
 
 const SHA1_MAC = { macHash: 'sha1', macLength: 20, macKeyLength: 20 } as const;
 const SHA256_MAC = { macHash: 'sha256', macLength: 32, macKeyLength: 32 } as const;
 const SHA384_MAC = { macHash: 'sha384', macLength: 48, macKeyLength: 48 } as const;
 
-function tls13(code: number, name: string, aead: AeadName, hash: HashName, keyLength: number): CipherSuite {
-  return { code, name, version: '1.3', hash, aead, keyLength, fixedIvLength: 12, recordIvLength: 0, defaultEnabled: true };
+function tls13(code: number, name: string, aead: AeadName, hash: HashName, keyLength: number): Tls13Suite {
+  return { code, name, version: '1.3', protection: 'aead', hash, aead, keyLength, fixedIvLength: 12, recordIvLength: 0, defaultEnabled: true };
 }
 
-type Kx = { kx: NonNullable<CipherSuite['kx']>; auth: NonNullable<CipherSuite['auth']>; prefix: string; on: boolean };
+type Kx = { kx: Tls12Suite['kx']; auth: Tls12Suite['auth']; prefix: string; on: boolean };
 const ECDHE_ECDSA: Kx = { kx: 'ecdhe', auth: 'ecdsa', prefix: 'TLS_ECDHE_ECDSA_WITH_', on: true };
 const ECDHE_RSA: Kx = { kx: 'ecdhe', auth: 'rsa', prefix: 'TLS_ECDHE_RSA_WITH_', on: true };
 const DHE_RSA: Kx = { kx: 'dhe', auth: 'rsa', prefix: 'TLS_DHE_RSA_WITH_', on: false };
@@ -61,13 +88,14 @@ const PSK: Kx = { kx: 'psk', auth: 'psk', prefix: 'TLS_PSK_WITH_', on: false };
 const ECDHE_PSK: Kx = { kx: 'ecdhe_psk', auth: 'psk', prefix: 'TLS_ECDHE_PSK_WITH_', on: false };
 
 /** A TLS 1.2 AEAD suite: GCM (RFC 5288 §3: 4-byte salt + 8-byte explicit nonce) or ChaCha20 (RFC 7905 §2). */
-function aead12(code: number, k: Kx, aead: AeadName, hash: HashName): CipherSuite {
+function aead12(code: number, k: Kx, aead: AeadName, hash: HashName): Tls12AeadSuite {
   const chacha = aead === 'chacha20-poly1305';
   const bulk = aead === 'aes-128-gcm' ? 'AES_128_GCM' : aead === 'aes-256-gcm' ? 'AES_256_GCM' : 'CHACHA20_POLY1305';
   return {
     code,
     name: `${k.prefix}${bulk}_${hash.toUpperCase()}`,
     version: '1.2',
+    protection: 'aead',
     hash,
     aead,
     keyLength: aead === 'aes-128-gcm' ? 16 : 32,
@@ -80,12 +108,13 @@ function aead12(code: number, k: Kx, aead: AeadName, hash: HashName): CipherSuit
 }
 
 /** A TLS 1.2 AES-CBC + HMAC suite (RFC 5246 §6.2.3.2). PRF hash: SHA-384 for *_SHA384, else SHA-256. */
-function cbc12(code: number, k: Kx, keyLength: 16 | 32, mac: typeof SHA1_MAC | typeof SHA256_MAC | typeof SHA384_MAC): CipherSuite {
+function cbc12(code: number, k: Kx, keyLength: 16 | 32, mac: typeof SHA1_MAC | typeof SHA256_MAC | typeof SHA384_MAC): Tls12CbcSuite {
   const macName = mac.macHash === 'sha1' ? 'SHA' : mac.macHash.toUpperCase();
   return {
     code,
     name: `${k.prefix}AES_${keyLength * 8}_CBC_${macName}`,
     version: '1.2',
+    protection: 'cbc',
     hash: mac.macHash === 'sha384' ? 'sha384' : 'sha256',
     keyLength,
     fixedIvLength: 16,
@@ -183,8 +212,9 @@ export function splitList(list: Array<string | number> | string): Array<string |
 
 /**
  * The suites to offer, in order. `undefined` → the default-enabled suites of the enabled versions.
- * Unknown names are a BAD_CONFIG error; known suites of a version that is not enabled are dropped;
- * an empty result is a BAD_CONFIG error.
+ * Unknown names are a CryptoError 'unknown_name' (BAD_CONFIG in config.ts); known suites of a
+ * version that is not enabled are dropped;
+ * an empty result is one too.
  */
 export function resolveSuites(
   list: Array<string | number> | string | undefined,
@@ -198,8 +228,9 @@ export function resolveSuites(
     for (const item of splitList(list)) {
       const s = lookup(item);
       if (!s) {
-        throw new TlsError(
-          'BAD_CONFIG',
+        throw new CryptoError(
+          'unknown_name',
+          'unknown_cipher_suite',
           typeof item === 'number'
             ? `ciphers: unknown or unsupported cipher suite 0x${item.toString(16).padStart(4, '0')}`
             : unknownEntry('ciphers', 'or unsupported cipher suite', item, CIPHER_SUITES.map((x) => x.name)),
@@ -211,7 +242,7 @@ export function resolveSuites(
   const usable = chosen.filter((s) => versions.has(s.version));
   if (usable.length === 0) {
     const v = [...versions].map((x) => `TLS ${x}`).join(' and ') || 'no TLS version';
-    throw new TlsError('BAD_CONFIG', `no usable cipher suite for ${v}`);
+    throw new CryptoError('unknown_name', 'no_usable_cipher_suite', `no usable cipher suite for ${v}`);
   }
   return usable;
 }

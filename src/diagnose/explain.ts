@@ -230,7 +230,7 @@ function certificateFailure(err: TlsError, f: TraceFacts, ctx: ExplainContext): 
 
 /** The diagnosis of a failed connection, from its error and the trace events it produced. */
 export function explainFailure(e: unknown, f: TraceFacts, ctx: ExplainContext = {}): Diagnosis {
-  const err = e instanceof TlsError ? e : (f.error ?? new TlsError('INTERNAL', String(e)));
+  const err = e instanceof TlsError ? e : (f.error ?? new TlsError('INTERNAL', 'uncaught_exception', String(e)));
   const peerBytes = err.detail?.['peerBytes'];
   if (peerBytes instanceof Uint8Array && peerBytes.length > 0) return notTls(peerBytes, ctx);
   if (err.detail?.['certificates'] || err.code === 'CERT_VERIFY_FAILED') return certificateFailure(err, f, ctx);

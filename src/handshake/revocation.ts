@@ -11,13 +11,13 @@
  * is only reported ('skipped'); under 'optional' every failure is reported and the handshake goes on.
  */
 import type { ResolvedConfig } from '../config.js';
-import { TlsError } from '../errors.js';
+import { peerError } from '../errors.js';
 import type { OcspInfo } from '../types.js';
 import { DerError, readSequence, Tag } from '../wire/der.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
 import { checkOcspResponse } from '../x509/ocsp.js';
 import type { HandshakeContext } from './state.js';
-import type { ChainVerified } from './verify.js';
+import { withOcsp, type CertificateDecision } from './verify.js';
 
 const OID_TLS_FEATURE = '1.3.6.1.5.5.7.1.24';
 /** RFC 7633 §3: the TLS feature status_request (extension 5) asks for a staple. */
@@ -37,7 +37,7 @@ function mustStaple(leaf: Certificate): boolean {
 }
 
 /** Check `staple` (the OCSPResponse DER, or undefined) for the verified chain; return the chain with `ocsp`. */
-export function applyRevocation(config: ResolvedConfig, chain: ChainVerified, staple: Uint8Array | undefined, ctx: HandshakeContext): ChainVerified {
+export function applyRevocation(config: ResolvedConfig, chain: CertificateDecision, staple: Uint8Array | undefined, ctx: HandshakeContext): CertificateDecision {
   if (config.revocation === 'off') return chain;
   const leaf = parseCertificate(chain.peerCertificates[0]!);
   const must = mustStaple(leaf);
@@ -73,7 +73,7 @@ export function applyRevocation(config: ResolvedConfig, chain: ChainVerified, st
   }
   ctx.emit({ type: 'check', what: 'stapled OCSP response (RFC 6066 §8, RFC 6960)', ok: !failure, detail: failure?.why ?? `${info.status}${info.problem ? `: ${info.problem}` : ''}` });
   if (failure && config.verify === 'required') {
-    throw new TlsError('CERT_VERIFY_FAILED', failure.why, { alert: failure.alert, detail: { ocsp: info } });
+    throw peerError('CERT_VERIFY_FAILED', failure.alert === 'certificate_revoked' ? 'revoked' : 'bad_status_response', failure.why, { detail: { ocsp: info } });
   }
-  return { ...chain, ocsp: info };
+  return withOcsp(chain, info);
 }

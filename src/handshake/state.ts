@@ -5,10 +5,11 @@
  * to a `HandshakeContext` sink (send, set keys, emit trace events, complete).
  */
 import type { ResolvedConfig } from '../config.js';
-import { TlsError } from '../errors.js';
+import { peerError } from '../errors.js';
 import type { RecordProtection } from '../record/protection.js';
 import type { HandshakeInfo, TraceEvent } from '../types.js';
 import { handshakeTypeName } from './codec/types.js';
+import type { HandshakeVerified } from './verify.js';
 
 export interface HandshakeMessage {
   type: number;
@@ -63,8 +64,11 @@ export interface HandshakeContext {
   emit(event: TraceEvent): void;
   /** A key log line (NSS format); no-op unless the user asked for it. */
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
-  /** The handshake is done: application data may flow. */
-  complete(info: HandshakeInfo): void;
+  /**
+   * The handshake is done: application data may flow. Only a state holding the proof that the
+   * server's Finished, certificate and key were checked can call it (handshake/verify.ts).
+   */
+  complete(proof: HandshakeVerified, info: HandshakeInfo): void;
   /** A post-handshake event that counts towards a flood limit (KeyUpdate, CCS...; tickets have their own). */
   noise(what: string, budget?: 'records' | 'tickets'): void;
   /** Send a warning alert (TLS 1.2: no_renegotiation in answer to a HelloRequest, RFC 5746 §4.5). */
@@ -114,11 +118,7 @@ export interface HandshakeState {
 /** First line of every `handle`: an unexpected message is unexpected_message by construction. */
 export function expectMessage(msg: HandshakeMessage, ...types: number[]): void {
   if (!types.includes(msg.type)) {
-    throw new TlsError(
-      'UNEXPECTED_MESSAGE',
-      `expected ${types.map(handshakeTypeName).join(' or ')}, got ${handshakeTypeName(msg.type)}`,
-      { alert: 'unexpected_message', detail: { expected: types.map(handshakeTypeName), got: handshakeTypeName(msg.type) } },
-    );
+    throw peerError('UNEXPECTED_MESSAGE', 'unexpected_handshake_message', `expected ${types.map(handshakeTypeName).join(' or ')}, got ${handshakeTypeName(msg.type)}`, { detail: { expected: types.map(handshakeTypeName), got: handshakeTypeName(msg.type) } });
   }
 }
 

@@ -12,7 +12,7 @@
  * The raw messages are also kept (`messages()`): TLS 1.2 CertificateVerify signs
  * handshake_messages with the signature scheme's hash, which need not be the PRF hash.
  */
-import { tlsError } from '../errors.js';
+import { internalError } from '../errors.js';
 import { concat } from '../wire/bytes.js';
 import { type HashName, type RunningHash, createHash } from '../crypto/hash.js';
 import { encodeHandshake } from './codec/handshake.js';
@@ -36,7 +36,7 @@ export class Transcript {
   setHash(name: HashName): void {
     if (this.name !== undefined) {
       if (this.name === name) return;
-      throw tlsError('INTERNAL', `transcript hash already ${this.name}, cannot switch to ${name}`);
+      throw internalError('transcript_hash_switched', `transcript hash already ${this.name}, cannot switch to ${name}`);
     }
     this.name = name;
     this.running = createHash(name);
@@ -52,7 +52,7 @@ export class Transcript {
 
   /** Transcript-Hash(messages so far). */
   current(): Uint8Array {
-    if (!this.running) throw tlsError('INTERNAL', 'transcript hash read before the hash is known');
+    if (!this.running) throw internalError('transcript_hash_unknown', 'transcript hash read before the hash is known');
     return this.running.digest();
   }
 
@@ -76,7 +76,7 @@ export class Transcript {
    * adding the HelloRetryRequest.
    */
   replaceWithMessageHash(): void {
-    if (!this.name) throw tlsError('INTERNAL', 'replaceWithMessageHash before the hash is known');
+    if (!this.name) throw internalError('transcript_hash_unknown', 'replaceWithMessageHash before the hash is known');
     const h = this.current();
     const synthetic = encodeHandshake(HandshakeType.message_hash, h);
     this.raw = [synthetic];

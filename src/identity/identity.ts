@@ -15,6 +15,7 @@ import { hash, type HashName } from '../crypto/hash.js';
 import { publicKeyOf, type PrivateKey } from '../crypto/private-key.js';
 import type { RandomSource } from '../crypto/random.js';
 import { ecdsaSignatureToDer, signMessage, verifySignature } from '../crypto/signature.js';
+import { withOptions } from '../handshake/crypto-errors.js';
 import { SIGNATURE_SCHEMES, schemeAlgorithm, schemeByName, schemeMatchesKey, type SignatureScheme } from '../crypto/sigschemes.js';
 import type { PublicKey } from '../crypto/types.js';
 import { TlsError } from '../errors.js';
@@ -46,7 +47,7 @@ export interface ClientSigner {
 }
 
 function badIdentity(what: string, why: string, cause?: unknown): TlsError {
-  return new TlsError('BAD_CONFIG', `\`${what}\`: ${why}`, cause !== undefined ? { cause } : {});
+  return new TlsError('BAD_CONFIG', 'bad_identity', `\`${what}\`: ${why}`, cause !== undefined ? { cause } : {});
 }
 
 function samePublicKey(a: PublicKey, b: PublicKey): boolean {
@@ -163,7 +164,10 @@ export class ClientIdentity {
    */
   sign(scheme: SignatureScheme, message: Uint8Array, version: '1.2' | '1.3', random: RandomSource): Uint8Array | PromiseLike<Uint8Array> {
     const alg = schemeAlgorithm(scheme, version);
-    if (this.#key) return signMessage(alg, this.#key, message, random);
+    if (this.#key) {
+      const key = this.#key;
+      return withOptions(() => signMessage(alg, key, message, random));
+    }
     const h = alg.kind === 'ecdsa' || alg.kind === 'rsa-pkcs1' || alg.kind === 'rsa-pss' ? alg.hash : undefined;
     const req: SignRequest = { scheme: scheme.name, message: message.slice(), version, ...(h ? { hash: h, digest: hash(h, message) } : {}) };
     return this.#signer!.sign(req);

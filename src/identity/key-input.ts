@@ -19,7 +19,7 @@ const KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 
 const IGNORED_LABELS = new Set(['CERTIFICATE', 'EC PARAMETERS', 'TRUSTED CERTIFICATE']);
 
 export function badKey(what: string, why: string, cause?: unknown): TlsError {
-  return new TlsError('BAD_CONFIG', `\`${what}\`: ${why}`, cause !== undefined ? { cause } : {});
+  return new TlsError('BAD_CONFIG', 'bad_private_key', `\`${what}\`: ${why}`, cause !== undefined ? { cause } : {});
 }
 
 export interface PemBlock {

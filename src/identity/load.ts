@@ -27,7 +27,7 @@ function certificatesOf(options: IdentityOptions): Uint8Array[] {
   try {
     return loadCertificates(options.cert, 'cert');
   } catch (e) {
-    if (e instanceof TlsError) throw new TlsError('BAD_CONFIG', e.explanation, { cause: e });
+    if (e instanceof TlsError) throw new TlsError('BAD_CONFIG', e.reason, e.explanation, { cause: e });
     throw e;
   }
 }
@@ -81,7 +81,7 @@ function keyFromDer(der: Uint8Array, what: string) {
   try {
     return parsePrivateKey(der);
   } catch (e) {
-    throw badKey(what, `the decrypted private key is not usable (${e instanceof TlsError ? e.explanation : String(e)})`, e);
+    throw badKey(what, `the decrypted private key is not usable (${e instanceof TlsError ? e.explanation : e instanceof Error ? e.message : String(e)})`, e);
   }
 }
 

@@ -4,7 +4,7 @@
  * body, so an oversize length is refused at once with record_overflow instead of buffering
  * up to 64 KiB and waiting.
  */
-import { TlsError } from '../errors.js';
+import { peerError } from '../errors.js';
 import { isKnownContentType, RECORD_HEADER_LENGTH } from './content-type.js';
 
 /** Bytes of a non-TLS stream kept in the error's detail (enough for a status line or a banner). */
@@ -110,16 +110,13 @@ export class RecordDeframer {
     const version = (b[s + 1]! << 8) | b[s + 2]!;
     // RFC 8446 §5.1: legacy_record_version; anything that is not 3.x is not TLS at all.
     if (b[s + 1] !== 3) {
-      throw new TlsError('DECODE_ERROR', `record header has version 0x${version.toString(16)}: the peer is not speaking TLS`, {
-        alert: 'decode_error',
+      throw peerError('MALFORMED_MESSAGE', 'record_version_not_tls', `record header has version 0x${version.toString(16)}: the peer is not speaking TLS`, {
         detail: { peerBytes: b.slice(s, Math.min(e, s + PEER_BYTES_KEPT)) },
       });
     }
     const length = (b[s + 3]! << 8) | b[s + 4]!;
     if (length > this.maxFragment) {
-      throw new TlsError('RECORD_OVERFLOW', `record of ${length} bytes exceeds the limit of ${this.maxFragment}`, {
-        alert: 'record_overflow',
-      });
+      throw peerError('RECORD_OVERFLOW', 'record_too_long', `record of ${length} bytes exceeds the limit of ${this.maxFragment}`);
     }
     if (avail < RECORD_HEADER_LENGTH + length) return null;
     return {
@@ -133,8 +130,7 @@ export class RecordDeframer {
   private checkType(type: number, bytes: Uint8Array): void {
     // RFC 8446 §5: an unknown content type MUST be answered with unexpected_message.
     if (!isKnownContentType(type)) {
-      throw new TlsError('UNEXPECTED_MESSAGE', `record of unknown content type ${type}`, {
-        alert: 'unexpected_message',
+      throw peerError('UNEXPECTED_MESSAGE', 'unknown_content_type', `record of unknown content type ${type}`, {
         // The first bytes, so a diagnosis can say what the peer speaks instead (HTTP, SSH...).
         detail: { peerBytes: bytes.slice(0, PEER_BYTES_KEPT) },
       });

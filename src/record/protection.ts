@@ -4,7 +4,7 @@
  * plaintext fragment into one complete record (header included) and back.
  */
 import type { Aead } from '../crypto/types.js';
-import { TlsError } from '../errors.js';
+import { internalError, peerError } from '../errors.js';
 import { ContentType, MAX_CIPHERTEXT_13, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './content-type.js';
 
 export interface OpenedRecord {
@@ -114,7 +114,7 @@ export class Tls13Protection implements RecordProtection {
   }
 
   private nextNonce(): Uint8Array {
-    if (this.seq >= SEQ_LIMIT) throw new TlsError('INTERNAL', 'record sequence number exhausted', { alert: 'internal_error' });
+    if (this.seq >= SEQ_LIMIT) throw internalError('sequence_number_exhausted', 'record sequence number exhausted');
     const n = xorNonce(this.iv, this.seq, this.nonce);
     this.seq++;
     return n;
@@ -141,28 +141,24 @@ export class Tls13Protection implements RecordProtection {
   open(hdr: Uint8Array, type: number, fragment: Uint8Array): OpenedRecord {
     // RFC 8446 §5.2: protected records carry opaque_type application_data.
     if (type !== ContentType.application_data) {
-      throw new TlsError('UNEXPECTED_MESSAGE', `unencrypted record of type ${type} after encryption started`, {
-        alert: 'unexpected_message',
-      });
+      throw peerError('UNEXPECTED_MESSAGE', 'plaintext_record_after_encryption', `unencrypted record of type ${type} after encryption started`);
     }
     if (fragment.length > MAX_CIPHERTEXT_13) {
-      throw new TlsError('RECORD_OVERFLOW', `encrypted record of ${fragment.length} bytes exceeds 2^14+256`, { alert: 'record_overflow' });
+      throw peerError('RECORD_OVERFLOW', 'ciphertext_too_long', `encrypted record of ${fragment.length} bytes exceeds 2^14+256`);
     }
     const inner = this.aead.open(this.nextNonce(), hdr, fragment);
     if (inner === null) {
-      throw new TlsError('BAD_RECORD_MAC', 'record failed authentication (wrong key, tampering or corruption)', {
-        alert: 'bad_record_mac',
-      });
+      throw peerError('RECORD_AUTH_FAILED', 'record_authentication_failed', 'record failed authentication (wrong key, tampering or corruption)');
     }
     // Strip the zero padding; the last non-zero byte is the real content type.
     let i = inner.length - 1;
     while (i >= 0 && inner[i] === 0) i--;
     if (i < 0) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'encrypted record has no non-zero content type', { alert: 'unexpected_message' });
+      throw peerError('UNEXPECTED_MESSAGE', 'no_inner_content_type', 'encrypted record has no non-zero content type');
     }
     // RFC 8446 §5.4: TLSInnerPlaintext length over 2^14 + 1 is record_overflow.
     if (inner.length > MAX_PLAINTEXT + 1 || i > MAX_PLAINTEXT) {
-      throw new TlsError('RECORD_OVERFLOW', `decrypted record of ${i} bytes exceeds 2^14`, { alert: 'record_overflow' });
+      throw peerError('RECORD_OVERFLOW', 'plaintext_too_long', `decrypted record of ${i} bytes exceeds 2^14`);
     }
     return { type: inner[i]!, plaintext: inner.subarray(0, i), innerLength: inner.length };
   }

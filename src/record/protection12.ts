@@ -15,7 +15,7 @@ import type { Aead } from '../crypto/types.js';
 import { aesCbcDecryptNoPad, aesCbcEncryptNoPad } from '../crypto/aead.js';
 import { createHash, createHmac, type HashName } from '../crypto/hash.js';
 import type { RandomSource } from '../crypto/random.js';
-import { TlsError } from '../errors.js';
+import { internalError, peerError, type TlsError } from '../errors.js';
 import { MAX_CIPHERTEXT_12, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, ContentType } from './content-type.js';
 import { writeRecordHeader, type OpenedRecord, type RecordProtection } from './protection.js';
 
@@ -44,24 +44,24 @@ function pseudoHeader(seq: bigint, type: number, version: number, length: number
 }
 
 function badRecordMac(): TlsError {
-  return new TlsError('BAD_RECORD_MAC', 'record failed authentication (wrong key, tampering or corruption)', { alert: 'bad_record_mac' });
+  return peerError('RECORD_AUTH_FAILED', 'record_authentication_failed', 'record failed authentication (wrong key, tampering or corruption)');
 }
 
 function checkOpenType(type: number): void {
   // ChangeCipherSpec never reaches a protection (the record layer hands it over as it is).
   if (type !== ContentType.handshake && type !== ContentType.alert && type !== ContentType.application_data) {
-    throw new TlsError('UNEXPECTED_MESSAGE', `protected record of content type ${type}`, { alert: 'unexpected_message' });
+    throw peerError('UNEXPECTED_MESSAGE', 'unprotectable_content_type', `protected record of content type ${type}`);
   }
 }
 
 function checkOverflow(n: number): void {
   // RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048.
-  if (n > MAX_CIPHERTEXT_12) throw new TlsError('RECORD_OVERFLOW', `encrypted record of ${n} bytes exceeds 2^14+2048`, { alert: 'record_overflow' });
+  if (n > MAX_CIPHERTEXT_12) throw peerError('RECORD_OVERFLOW', 'ciphertext_too_long', `encrypted record of ${n} bytes exceeds 2^14+2048`);
 }
 
 function checkPlaintext(n: number): void {
   // RFC 5246 §6.2.1: TLSPlaintext.length MUST NOT exceed 2^14.
-  if (n > MAX_PLAINTEXT) throw new TlsError('RECORD_OVERFLOW', `decrypted record of ${n} bytes exceeds 2^14`, { alert: 'record_overflow' });
+  if (n > MAX_PLAINTEXT) throw peerError('RECORD_OVERFLOW', 'plaintext_too_long', `decrypted record of ${n} bytes exceeds 2^14`);
 }
 
 abstract class Sequenced {
@@ -70,7 +70,7 @@ abstract class Sequenced {
     return this.seq;
   }
   protected nextSeq(): bigint {
-    if (this.seq >= SEQ_LIMIT) throw new TlsError('INTERNAL', 'record sequence number exhausted', { alert: 'internal_error' });
+    if (this.seq >= SEQ_LIMIT) throw internalError('sequence_number_exhausted', 'record sequence number exhausted');
     return this.seq++;
   }
 }
@@ -91,7 +91,7 @@ export class Tls12AeadProtection extends Sequenced implements RecordProtection {
     private readonly iv: Uint8Array,
   ) {
     super();
-    if (iv.length !== 4 && iv.length !== 12) throw new TlsError('INTERNAL', `TLS 1.2 AEAD IV must be 4 or 12 bytes, got ${iv.length}`);
+    if (iv.length !== 4 && iv.length !== 12) throw internalError('aead_iv_length', `TLS 1.2 AEAD IV must be 4 or 12 bytes, got ${iv.length}`);
     this.explicitLength = iv.length === 4 ? 8 : 0;
   }
 
@@ -197,8 +197,8 @@ export class Tls12CbcProtection extends Sequenced implements RecordProtection {
     super();
     const m = MAC_LENGTH[k.macHash];
     const b = HASH_BLOCK[k.macHash];
-    if (!m || !b) throw new TlsError('INTERNAL', `no CBC record MAC with ${k.macHash}`);
-    if (k.key.length !== 16 && k.key.length !== 32) throw new TlsError('INTERNAL', 'AES-CBC key must be 16 or 32 bytes');
+    if (!m || !b) throw internalError('unknown_mac_hash', `no CBC record MAC with ${k.macHash}`);
+    if (k.key.length !== 16 && k.key.length !== 32) throw internalError('cbc_key_length', 'AES-CBC key must be 16 or 32 bytes');
     this.macLength = m;
     this.block = b;
   }

@@ -3,7 +3,7 @@
  * current read protection, and fragments + protects outgoing content. It knows nothing of
  * handshake messages; the connection decides what each content type means.
  */
-import { TlsError } from '../errors.js';
+import { peerError } from '../errors.js';
 import { ContentType, MAX_PLAINTEXT } from './content-type.js';
 import { RecordDeframer } from './deframer.js';
 import { NullProtection, type RecordProtection } from './protection.js';
@@ -137,9 +137,7 @@ export class RecordLayer {
     }
     // RFC 6066 §4 / RFC 8449 §4: a record above the negotiated limit is record_overflow.
     if (opened.plaintext.length > this.maxReceivePlaintext) {
-      throw new TlsError('RECORD_OVERFLOW', `record plaintext of ${opened.plaintext.length} bytes exceeds the negotiated max_fragment_length ${this.maxReceivePlaintext}`, {
-        alert: 'record_overflow',
-      });
+      throw peerError('RECORD_OVERFLOW', 'record_exceeds_negotiated_limit', `record plaintext of ${opened.plaintext.length} bytes exceeds the negotiated max_fragment_length ${this.maxReceivePlaintext}`);
     }
     if (encrypted && raw.type !== ContentType.change_cipher_spec) {
       const inner = opened.innerLength ?? opened.plaintext.length;

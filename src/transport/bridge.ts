@@ -13,7 +13,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { TlsError } from '../errors.js';
+import { configError } from '../errors.js';
 
 /** The parts of the `ws` package the bridge uses (it is an optional peer dependency). */
 interface WsModule {
@@ -76,15 +76,15 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const allowed = new Map<string, { host: string; port: number }>();
   for (const a of options.allow) {
     const t = parseTarget(a);
-    if (t === undefined) throw new TlsError('BAD_CONFIG', `bridge: allow: "${a}" is not HOST:PORT`);
+    if (t === undefined) throw configError('bad_bridge_target', `bridge: allow: "${a}" is not HOST:PORT`);
     allowed.set(t.key, t);
   }
-  if (allowed.size === 0) throw new TlsError('BAD_CONFIG', 'bridge: give at least one target to allow (HOST:PORT)');
+  if (allowed.size === 0) throw configError('no_bridge_target', 'bridge: give at least one target to allow (HOST:PORT)');
   let ws: WsModule;
   try {
     ws = (await import('ws')) as unknown as WsModule;
   } catch (e) {
-    throw new TlsError('BAD_CONFIG', 'bridge: needs the `ws` package (npm install ws)', { cause: e });
+    throw configError('missing_ws_package', 'bridge: needs the `ws` package (npm install ws)', { cause: e });
   }
   const log = options.log ?? (() => {});
   const only = allowed.size === 1 ? [...allowed.values()][0] : undefined;

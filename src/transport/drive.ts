@@ -22,7 +22,7 @@
  * `drained()`. Reading is not paused for the application's own writes: a peer that echoes what
  * it reads would otherwise deadlock (it stops reading while we stop reading its echo).
  */
-import { TlsError, asTlsError } from '../errors.js';
+import { asTlsError, internalError, TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
 
 /** The part of `ClientConnection` (src/connection.ts) that the transports use. */
@@ -285,7 +285,7 @@ export class ConnectionDriver {
       this.clearTimer('handshake');
       const info = this.engine.info;
       if (info === undefined) {
-        this.abort(new TlsError('INTERNAL', 'handshake complete but no handshake info'), false);
+        this.abort(internalError('no_handshake_info', 'handshake complete but no handshake info'), false);
         return true;
       }
       const refused = this.accept?.(info);
@@ -314,7 +314,7 @@ export class ConnectionDriver {
   /** Application data to send (buffered by the engine until the handshake is complete). */
   write(data: Uint8Array): boolean {
     if (this._state === 'closed' || this._state === 'closing') {
-      throw this._error ?? new TlsError('CLOSED', 'the connection is closed for writing');
+      throw this._error ?? new TlsError('CLOSED', 'write_after_close', 'the connection is closed for writing');
     }
     this.activity(false);
     try {
@@ -363,7 +363,7 @@ export class ConnectionDriver {
       this._state = 'closed';
       this.clearTimers();
       this.sink.endTransport(true);
-      this.rejectHandshake(new TlsError('CLOSED', 'the connection was closed before the handshake completed'));
+      this.rejectHandshake(new TlsError('CLOSED', 'closed_during_handshake', 'the connection was closed before the handshake completed'));
     } else {
       this._state = this.ended ? 'closed' : 'closing';
       this.sink.endTransport(this.ended);
@@ -375,7 +375,7 @@ export class ConnectionDriver {
   /** The transport ended (TCP FIN / stream done). */
   transportEnded(): void {
     if (this._state === 'handshaking') {
-      this.abort(new TlsError('CONNECTION_CLOSED', 'the server closed the connection during the handshake'), true);
+      this.abort(new TlsError('CONNECTION_CLOSED', 'transport_ended_during_handshake', 'the server closed the connection during the handshake'), true);
     } else if (this._state === 'open' || this._state === 'closing') {
       // Without close_notify the data may be truncated (RFC 8446 §6.1); like node:tls and the
       // browsers we report a plain end by default (`engine.truncated` / `peerClosed` tell the two
@@ -395,7 +395,7 @@ export class ConnectionDriver {
   transportFailed(cause: unknown): void {
     if (this._state === 'closed') return;
     const msg = cause instanceof Error ? cause.message : String(cause);
-    const err = cause instanceof TlsError ? cause : new TlsError('SOCKET_ERROR', `transport error: ${msg}`, { cause });
+    const err = cause instanceof TlsError ? cause : new TlsError('SOCKET_ERROR', 'transport_error', `transport error: ${msg}`, { cause });
     this.abort(err, true);
   }
 
@@ -412,7 +412,7 @@ export class ConnectionDriver {
     const err =
       cause instanceof TlsError
         ? cause
-        : new TlsError('CLOSED', 'the socket was destroyed before the handshake completed', cause != null ? { cause } : {});
+        : new TlsError('CLOSED', 'socket_destroyed_during_handshake', 'the socket was destroyed before the handshake completed', cause != null ? { cause } : {});
     this._error = err;
     this.rejectHandshake(err);
   }

@@ -12,7 +12,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TlsError } from '../errors.js';
+import { configError, type TlsError } from '../errors.js';
 import type { ClientOptions, TlsVersionName } from '../types.js';
 import type { PeerCertificate } from './peer-certificate.js';
 
@@ -58,7 +58,7 @@ export interface SplitOptions {
 const NET_NAMES = ['family', 'localAddress', 'localPort', 'lookup', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'path'] as const;
 
 function bad(msg: string): TlsError {
-  return new TlsError('BAD_CONFIG', msg);
+  return configError('bad_option', msg);
 }
 
 /** node's version names to puretls'; below TLS 1.2 a minimum means "1.2" (all this client speaks). */

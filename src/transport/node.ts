@@ -11,7 +11,7 @@
  *
  * The promise form: `await connectAsync(options)` (or `await socket.handshake`).
  *
- * Failures are TlsErrors: the core's own codes (CERT_VERIFY_FAILED, HANDSHAKE_FAILURE...)
+ * Failures are TlsErrors: the core's own codes (CERT_VERIFY_FAILED, NEGOTIATION_FAILED...)
  * after its alert has been flushed to the peer, TIMEOUT when `timeout` ms pass first,
  * SOCKET_ERROR for transport errors (the system error, e.g. ECONNREFUSED, as `cause`),
  * CONNECTION_CLOSED when the peer hangs up mid-handshake. Bad options throw BAD_CONFIG at once.
@@ -57,7 +57,7 @@ export function connect(...args: unknown[]): TLSSocket {
     userKeyLog?.(line);
     socket?.keylogLine(line);
   };
-  // Validate the options before opening anything (BAD_CONFIG / BAD_PEM throw here).
+  // Validate the options before opening anything (BAD_CONFIG throws here).
   const engine = new ClientConnection(withDefaultRoots({ ...split.client, keyLog }));
   const transport: Duplex = split.socket ?? openTcp(split.net);
   const servername = options.servername === false ? undefined : (options.servername ?? split.client.host);

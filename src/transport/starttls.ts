@@ -16,7 +16,7 @@
  * someone on the path (the plaintext-injection flaws of CVE-2011-0411 and CVE-2021-23214).
  */
 import type { Duplex } from 'node:stream';
-import { TlsError } from '../errors.js';
+import { peerError, TlsError } from '../errors.js';
 
 const DEFAULT_TIMEOUT = 30_000;
 
@@ -42,14 +42,14 @@ function readAnswer(socket: Duplex, complete: (buf: Buffer) => number, what: str
       const n = complete(buf);
       if (n === 0) return;
       if (n < buf.length) {
-        done(new TlsError('UNEXPECTED_MESSAGE', `${what}: ${buf.length - n} bytes arrived after the server's answer and before TLS (plaintext injection?)`));
+        done(peerError('UNEXPECTED_MESSAGE', 'starttls_plaintext_injection', `${what}: ${buf.length - n} bytes arrived after the server's answer and before TLS (plaintext injection?)`));
         return;
       }
       done(null, buf);
     };
-    const onEnd = (): void => done(new TlsError('CONNECTION_CLOSED', `${what}: the server closed the connection before answering`));
-    const onError = (e: Error): void => done(new TlsError('SOCKET_ERROR', `${what}: transport error: ${e.message}`, { cause: e }));
-    const timer = setTimeout(() => done(new TlsError('TIMEOUT', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onEnd = (): void => done(new TlsError('CONNECTION_CLOSED', 'starttls_closed_before_answer', `${what}: the server closed the connection before answering`));
+    const onError = (e: Error): void => done(new TlsError('SOCKET_ERROR', 'transport_error', `${what}: transport error: ${e.message}`, { cause: e }));
+    const timer = setTimeout(() => done(new TlsError('TIMEOUT', 'starttls_timeout', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
     socket.on('readable', onReadable);
     socket.on('end', onEnd);
     socket.on('error', onError);
@@ -60,14 +60,14 @@ function readAnswer(socket: Duplex, complete: (buf: Buffer) => number, what: str
 /**
  * PostgreSQL: send SSLRequest (protocol "SSL Session Encryption": Int32 8, Int32 80877103)
  * and read the one-byte answer. 'S': go on with TLS; 'N': the server does not do TLS
- * (HANDSHAKE_FAILURE); anything else, or bytes after it: UNEXPECTED_MESSAGE.
+ * (NEGOTIATION_FAILED); anything else, or bytes after it: UNEXPECTED_MESSAGE.
  */
 export async function pgSslRequest(socket: Duplex, options: { timeout?: number } = {}): Promise<void> {
   socket.write(Uint8Array.of(0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f));
   const answer = await readAnswer(socket, (b) => (b.length >= 1 ? 1 : 0), 'Postgres SSLRequest', options.timeout ?? DEFAULT_TIMEOUT);
   if (answer[0] === 0x53) return; // 'S'
-  if (answer[0] === 0x4e) throw new TlsError('HANDSHAKE_FAILURE', "Postgres SSLRequest: the server answered 'N': it does not accept TLS (ssl = off)");
-  throw new TlsError('UNEXPECTED_MESSAGE', `Postgres SSLRequest: unexpected answer byte 0x${answer[0]!.toString(16)}`);
+  if (answer[0] === 0x4e) throw peerError('NEGOTIATION_FAILED', 'starttls_refused', "Postgres SSLRequest: the server answered 'N': it does not accept TLS (ssl = off)");
+  throw peerError('UNEXPECTED_MESSAGE', 'starttls_unexpected_answer', `Postgres SSLRequest: unexpected answer byte 0x${answer[0]!.toString(16)}`);
 }
 
 /** Length of one complete SMTP reply (RFC 5321 §4.2: "250-..." lines, then "250 ..."), or 0. */
@@ -85,7 +85,7 @@ async function smtpStep(socket: Duplex, command: string | null, want: string, ti
   if (command !== null) socket.write(`${command}\r\n`);
   const reply = (await readAnswer(socket, smtpReplyLength, `SMTP ${command ?? 'greeting'}`, timeout)).toString('latin1');
   if (!reply.startsWith(want)) {
-    throw new TlsError('HANDSHAKE_FAILURE', `SMTP ${command ?? 'greeting'}: expected ${want}, got ${JSON.stringify(reply.trim())}`);
+    throw peerError('NEGOTIATION_FAILED', 'starttls_unexpected_reply', `SMTP ${command ?? 'greeting'}: expected ${want}, got ${JSON.stringify(reply.trim())}`);
   }
   return reply;
 }
@@ -98,6 +98,6 @@ export async function smtpStartTls(socket: Duplex, options: { ehloName?: string;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   await smtpStep(socket, null, '220', timeout);
   const ehlo = await smtpStep(socket, `EHLO ${options.ehloName ?? 'localhost'}`, '250', timeout);
-  if (!/^250[- ]STARTTLS\b/im.test(ehlo)) throw new TlsError('HANDSHAKE_FAILURE', 'SMTP: the server does not offer STARTTLS');
+  if (!/^250[- ]STARTTLS\b/im.test(ehlo)) throw peerError('NEGOTIATION_FAILED', 'starttls_not_offered', 'SMTP: the server does not offer STARTTLS');
   await smtpStep(socket, 'STARTTLS', '220', timeout);
 }

@@ -23,7 +23,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
-import { TlsError } from '../errors.js';
+import { configError, peerError, type TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
 import { ConnectionDriver, driverOptions, type DriverOptions, type TlsEngine, type TransportSink } from './drive.js';
 import {
@@ -136,11 +136,7 @@ export class TLSSocket extends Duplex {
     this.identityError = e;
     if (!reject) return undefined;
     const code = (e as { code?: unknown }).code;
-    return new TlsError('CERT_VERIFY_FAILED', `checkServerIdentity refused the certificate for ${name}: ${e.message}`, {
-      alert: 'bad_certificate',
-      cause: e,
-      ...(typeof code === 'string' ? { detail: { code } } : {}),
-    });
+    return peerError('CERT_VERIFY_FAILED', 'check_server_identity', `checkServerIdentity refused the certificate for ${name}: ${e.message}`, { cause: e, ...(typeof code === 'string' ? { detail: { code } } : {}) });
   }
 
   /** Called by the engine's keyLog (connect() wires it): node:tls's 'keylog' event, a line with its newline. */
@@ -215,7 +211,7 @@ export class TLSSocket extends Duplex {
    */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
     const exporter = this.connection.exportKeyingMaterial;
-    if (exporter === undefined) throw new TlsError('BAD_CONFIG', 'exportKeyingMaterial: this engine has no exporter');
+    if (exporter === undefined) throw configError('no_exporter', 'exportKeyingMaterial: this engine has no exporter');
     const out = exporter.call(this.connection, label, context, length);
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }

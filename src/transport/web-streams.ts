@@ -7,7 +7,7 @@
  * not read stay within drive.ts's REPLY_BUDGET (else reading waits for the transport writer's
  * `ready`); application writes resolve once the transport's writer is `ready` again.
  */
-import { TlsError } from '../errors.js';
+import { configError, TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
 import { ConnectionDriver, type DriverOptions, type TlsEngine, type TransportSink } from './drive.js';
 
@@ -26,7 +26,7 @@ export function toBytes(chunk: unknown, where: string): Uint8Array {
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const what = chunk === null ? 'null' : typeof chunk === 'object' ? (chunk.constructor?.name ?? 'an object') : typeof chunk;
-  throw new TlsError('BAD_CONFIG', `${where}: expected bytes (Uint8Array, ArrayBuffer or another ArrayBufferView), got ${what}`);
+  throw configError('not_bytes', `${where}: expected bytes (Uint8Array, ArrayBuffer or another ArrayBufferView), got ${what}`);
 }
 
 export interface TlsStreams {
@@ -55,13 +55,13 @@ export async function attachStreams(
   try {
     reader = stream.readable.getReader();
   } catch (e) {
-    throw new TlsError('BAD_CONFIG', `stream.readable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw configError('stream_not_readable', `stream.readable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   try {
     writer = stream.writable.getWriter();
   } catch (e) {
     reader.releaseLock();
-    throw new TlsError('BAD_CONFIG', `stream.writable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw configError('stream_not_writable', `stream.writable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   let appController!: ReadableStreamDefaultController<Uint8Array>;
   let appClosed = false;

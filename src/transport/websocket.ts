@@ -10,7 +10,7 @@
  *
  * The bridge forwards bytes; TLS (and certificate verification) happens here, end to end.
  */
-import { TlsError } from '../errors.js';
+import { configError, TlsError } from '../errors.js';
 import type { ClientOptions } from '../types.js';
 import { connectStreams } from './web.js';
 import type { ByteChunk, ByteStreamPair, TlsStreams } from './web-streams.js';
@@ -46,7 +46,7 @@ export function webSocketStreams(ws: WebSocketLike): ByteStreamPair {
         if (d instanceof ArrayBuffer || ArrayBuffer.isView(d)) controller.enqueue(d as ByteChunk);
         else {
           failed = true;
-          controller.error(new TlsError('SOCKET_ERROR', 'websocket: a text message arrived; the bridge must send binary frames'));
+          controller.error(new TlsError('SOCKET_ERROR', 'websocket_text_message', 'websocket: a text message arrived; the bridge must send binary frames'));
           ws.close(1003, 'binary frames only');
         }
       });
@@ -55,7 +55,7 @@ export function webSocketStreams(ws: WebSocketLike): ByteStreamPair {
         failed = true;
       });
       ws.addEventListener('error', () => {
-        if (!failed) controller.error(new TlsError('SOCKET_ERROR', 'websocket: the connection failed'));
+        if (!failed) controller.error(new TlsError('SOCKET_ERROR', 'websocket_failed', 'websocket: the connection failed'));
         failed = true;
       });
     },
@@ -65,7 +65,7 @@ export function webSocketStreams(ws: WebSocketLike): ByteStreamPair {
   });
   const writable = new WritableStream<Uint8Array>({
     async write(chunk) {
-      if (ws.readyState !== 1) throw new TlsError('SOCKET_ERROR', 'websocket: not open');
+      if (ws.readyState !== 1) throw new TlsError('SOCKET_ERROR', 'websocket_not_open', 'websocket: not open');
       ws.send(chunk);
       while ((ws.bufferedAmount ?? 0) > 1 << 20 && ws.readyState === 1) await new Promise((r) => setTimeout(r, 10));
     },
@@ -84,9 +84,9 @@ export function webSocketOpen(ws: WebSocketLike): Promise<void> {
   if (ws.readyState === 1) return Promise.resolve();
   return new Promise((resolve, reject) => {
     ws.addEventListener('open', () => resolve());
-    ws.addEventListener('error', () => reject(new TlsError('SOCKET_ERROR', 'websocket: could not connect to the bridge')));
+    ws.addEventListener('error', () => reject(new TlsError('SOCKET_ERROR', 'websocket_connect_failed', 'websocket: could not connect to the bridge')));
     ws.addEventListener('close', (ev) =>
-      reject(new TlsError('SOCKET_ERROR', `websocket: closed before opening (code ${ev.code ?? '?'}${ev.reason ? `: ${ev.reason}` : ''})`)),
+      reject(new TlsError('SOCKET_ERROR', 'websocket_closed_before_open', `websocket: closed before opening (code ${ev.code ?? '?'}${ev.reason ? `: ${ev.reason}` : ''})`)),
     );
   });
 }
@@ -97,7 +97,7 @@ export async function connectWebSocket(
   options: ClientOptions,
   WebSocketImpl: new (url: string) => WebSocketLike = (globalThis as unknown as { WebSocket: new (url: string) => WebSocketLike }).WebSocket,
 ): Promise<TlsStreams> {
-  if (typeof WebSocketImpl !== 'function') throw new TlsError('BAD_CONFIG', 'connectWebSocket: no WebSocket in this runtime (pass one)');
+  if (typeof WebSocketImpl !== 'function') throw configError('no_websocket', 'connectWebSocket: no WebSocket in this runtime (pass one)');
   const ws = new WebSocketImpl(url);
   ws.binaryType = 'arraybuffer';
   await webSocketOpen(ws);

@@ -7,20 +7,20 @@
  * (§11.1), BIT STRINGs with 0..7 zero unused bits (§8.6.2, §11.2). Values are `subarray`s of the
  * input, never copies.
  *
- * Every failure is a `DerError`: a TlsError DECODE_ERROR (alert decode_error) whose `reason` is
- * the bare fault, so that x509 can report it as BAD_CERTIFICATE in its own words. A reader made
- * with a context (`what`) names it, and the field, in its faults; one made without reports the
- * bare fault and its caller adds the context.
+ * Every failure is a `DerError`: a plain error (no TLS meaning) whose `fault` is the bare fault,
+ * so that its callers report it in their own words (x509: BAD_CERTIFICATE; crypto: a malformed
+ * key). A reader made with a context (`what`) names it, and the field, in its faults; one made
+ * without reports the bare fault and its caller adds the context.
  */
-import { TlsError } from '../errors.js';
 import { toHex } from './bytes.js';
 
-export class DerError extends TlsError {
+export class DerError extends Error {
+  override readonly name = 'DerError';
   /** The fault without the "malformed" framing, e.g. "tbsCertificate: trailing data". */
-  readonly reason: string;
-  constructor(reason: string) {
-    super('DECODE_ERROR', `malformed ${reason}`, { alert: 'decode_error' });
-    this.reason = reason;
+  readonly fault: string;
+  constructor(fault: string) {
+    super(`malformed ${fault}`);
+    this.fault = fault;
   }
 }
 

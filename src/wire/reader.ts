@@ -1,7 +1,7 @@
 /**
  * A cursor over TLS's presentation-language vectors (RFC 8446 §3): u8/u16/u24/u32 integers and
  * length-prefixed opaque vectors. Readers hand out `subarray`s and never copy.
- * Every failure is a TlsError `DECODE_ERROR` (alert decode_error) that names the field.
+ * Every failure is a TlsError `MALFORMED_MESSAGE` (alert decode_error) that names the field.
  */
 import { decodeError } from '../errors.js';
 
@@ -24,7 +24,7 @@ export class Reader {
   }
 
   private need(n: number, field: string): void {
-    if (this.buf.length - this.pos < n) throw decodeError(`${this.what}: truncated ${field}`);
+    if (this.buf.length - this.pos < n) throw decodeError('truncated', `${this.what}: truncated ${field}`);
   }
   u8(field = 'u8'): number {
     this.need(1, field);
@@ -65,19 +65,19 @@ export class Reader {
   /** opaque x<min..2^8-1> */
   vec8(field = 'vector', min = 0): Uint8Array {
     const n = this.u8(`${field} length`);
-    if (n < min) throw decodeError(`${this.what}: ${field} shorter than ${min}`);
+    if (n < min) throw decodeError('vector_too_short', `${this.what}: ${field} shorter than ${min}`);
     return this.bytes(n, field);
   }
   /** opaque x<min..2^16-1> */
   vec16(field = 'vector', min = 0): Uint8Array {
     const n = this.u16(`${field} length`);
-    if (n < min) throw decodeError(`${this.what}: ${field} shorter than ${min}`);
+    if (n < min) throw decodeError('vector_too_short', `${this.what}: ${field} shorter than ${min}`);
     return this.bytes(n, field);
   }
   /** opaque x<min..2^24-1> */
   vec24(field = 'vector', min = 0): Uint8Array {
     const n = this.u24(`${field} length`);
-    if (n < min) throw decodeError(`${this.what}: ${field} shorter than ${min}`);
+    if (n < min) throw decodeError('vector_too_short', `${this.what}: ${field} shorter than ${min}`);
     return this.bytes(n, field);
   }
   /** A sub-reader over a u8/u16/u24-prefixed block. */
@@ -98,6 +98,6 @@ export class Reader {
   }
   /** Require that everything was consumed. */
   end(): void {
-    if (!this.isEmpty()) throw decodeError(`${this.what}: ${this.remaining} trailing byte(s)`);
+    if (!this.isEmpty()) throw decodeError('trailing_bytes', `${this.what}: ${this.remaining} trailing byte(s)`);
   }
 }

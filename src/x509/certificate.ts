@@ -267,9 +267,9 @@ export function parseCertificate(der: Uint8Array): Certificate {
   try {
     return parseCertificateInner(der);
   } catch (e) {
-    if (e instanceof TlsError && !(e instanceof DerError)) throw e;
-    const why = e instanceof DerError ? e.reason : e instanceof Error ? e.message : String(e);
-    throw new TlsError('BAD_CERTIFICATE', `unparsable certificate: ${why}`, { alert: 'bad_certificate', cause: e });
+    if (e instanceof TlsError) throw e;
+    const why = e instanceof DerError ? e.fault : e instanceof Error ? e.message : String(e);
+    throw new TlsError('BAD_CERTIFICATE', 'certificate_unparsable', `unparsable certificate: ${why}`, { cause: e });
   }
 }
 

@@ -3,7 +3,7 @@
  * server identity (RFC 6125 / RFC 9525) and the result as named flags.
  */
 import type { CertInput, VerifyMode } from '../types.js';
-import { badConfig } from '../errors.js';
+import { configError } from '../errors.js';
 import { loadCertificates } from './pem.js';
 import { type ChainVerifyOptions, type ChainVerifyResult, verifyChainInternal } from './verify.js';
 
@@ -42,7 +42,7 @@ export function verifyChain(peerChain: Uint8Array[], opts: ChainVerifyOptions): 
 export function loadTrustAnchors(ca: CertInput | CertInput[] | undefined, mode: VerifyMode = 'required'): Uint8Array[] {
   const anchors = loadCertificates(ca, 'ca');
   if (anchors.length === 0 && mode === 'required') {
-    throw badConfig('verify is "required" but no trust anchors were given (ca); pass ca, or verify: "none" to skip verification on purpose');
+    throw configError('no_trust_anchors', 'verify is "required" but no trust anchors were given (ca); pass ca, or verify: "none" to skip verification on purpose');
   }
   return anchors;
 }

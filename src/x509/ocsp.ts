@@ -211,7 +211,7 @@ export function checkOcspResponse(der: Uint8Array, leaf: Certificate, issuer: Ce
   try {
     resp = parseOcspResponse(der);
   } catch (e) {
-    return { status: 'invalid', problem: e instanceof DerError ? e.reason : String(e) };
+    return { status: 'invalid', problem: e instanceof DerError ? e.fault : String(e) };
   }
   if (!resp.basic) return { status: 'invalid', problem: `the responder answered ${resp.responseStatus}` };
   const b = resp.basic;

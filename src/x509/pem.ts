@@ -1,15 +1,16 @@
 /**
  * Trust input: PEM bundles (RFC 7468) and DER, one or many. Every certificate found becomes
- * one DER entry; anything that is not a certificate is a BAD_PEM error naming the entry.
+ * one DER entry; anything that is not a certificate is a BAD_CONFIG error (reason `bad_pem`)
+ * naming the entry.
  */
 import type { CertInput } from '../types.js';
-import { TlsError } from '../errors.js';
+import { configError, type TlsError } from '../errors.js';
 import { DerError, readSingle } from '../wire/der.js';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
 
 function badPem(where: string, why: string): TlsError {
-  return new TlsError('BAD_PEM', `${where}: ${why}`);
+  return configError('bad_pem', `${where}: ${why}`);
 }
 
 function decodeBase64Strict(body: string, where: string): Uint8Array {
@@ -31,7 +32,7 @@ function checkDer(der: Uint8Array, where: string): Uint8Array {
     const t = readSingle(der, 'certificate');
     if (t.tag !== 0x30) throw new DerError('not a SEQUENCE');
   } catch (e) {
-    throw badPem(where, `not a DER certificate (${e instanceof DerError ? e.reason : e instanceof Error ? e.message : String(e)})`);
+    throw badPem(where, `not a DER certificate (${e instanceof DerError ? e.fault : e instanceof Error ? e.message : String(e)})`);
   }
   return der;
 }

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { explainFailure } from '../../src/diagnose/explain.js';
 import { traceFacts } from '../../src/diagnose/trace.js';
-import { TlsError } from '../../src/errors.js';
+import { peerAlert } from '../../src/errors.js';
 import { makeBadPki, badCredArgs, type BadPki } from '../helpers/bad-pki.js';
 import { programMissing, skipFor } from '../helpers/env.js';
 import { startOpenSslServer, stopAllPeers } from '../helpers/peers.js';
@@ -120,7 +120,7 @@ describe.skipIf(skipFor(opensslMissing, 'explanations against openssl s_server')
 
 describe('renegotiation refused, then the connection failed (analysis unit)', () => {
   it('names the HelloRequest we refused', () => {
-    const err = new TlsError('PEER_ALERT', 'the server sent a fatal alert: handshake_failure (40)', { alert: 40, direction: 'received' });
+    const err = peerAlert(40, 'the server sent a fatal alert: handshake_failure (40)');
     const facts = traceFacts([
       { type: 'message', direction: 'sent', name: 'client_hello', length: 200, summary: { versions: ['TLSv1.2'] } },
       { type: 'message', direction: 'received', name: 'server_hello', length: 80, summary: {} },

@@ -43,7 +43,7 @@ describe('debug lines', () => {
     { type: 'record', direction: 'received', contentType: 'application_data', length: 53, encrypted: true },
     { type: 'alert', direction: 'sent', level: 'fatal', description: 'bad_certificate' },
     { type: 'key', label: 'client_handshake_traffic_secret', from: 'handshake_secret', secret },
-    { type: 'error', error: new TlsError('CERT_VERIFY_FAILED', 'unknown CA', { alert: 'unknown_ca' }) },
+    { type: 'error', error: new TlsError('CERT_VERIFY_FAILED', 'not_trusted', 'unknown CA') },
   ];
 
   it('formats each event type readably', () => {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
 import { aesCbcDecryptNoPad, aesCbcEncryptNoPad, createAead } from '../../src/crypto/aead.js';
-import { TlsError } from '../../src/errors.js';
+import { CryptoError } from '../../src/crypto/errors.js';
+import { peerCryptoError } from '../../src/handshake/crypto-errors.js';
 import type { AeadName } from '../../src/crypto/types.js';
 
 const NAMES: [AeadName, number, string][] = [
@@ -57,10 +58,10 @@ describe('createAead', () => {
   });
 
   it('rejects wrong key and nonce lengths as internal errors, never opens with them', () => {
-    expect(() => createAead('aes-128-gcm', new Uint8Array(32))).toThrow(TlsError);
-    expect(() => createAead('chacha20-poly1305', new Uint8Array(16))).toThrow(TlsError);
+    expect(() => createAead('aes-128-gcm', new Uint8Array(32))).toThrow(CryptoError);
+    expect(() => createAead('chacha20-poly1305', new Uint8Array(16))).toThrow(CryptoError);
     const a = createAead('aes-256-gcm', new Uint8Array(32));
-    expect(() => a.seal(new Uint8Array(8), new Uint8Array(0), new Uint8Array(0))).toThrow(TlsError);
+    expect(() => a.seal(new Uint8Array(8), new Uint8Array(0), new Uint8Array(0))).toThrow(CryptoError);
     expect(a.open(new Uint8Array(16), new Uint8Array(0), new Uint8Array(32))).toBeNull();
   });
   // Throughput against raw noble is measured by `npm run bench` (bench/bulk.ts), not asserted here:
@@ -85,10 +86,12 @@ describe('AES-CBC without padding', () => {
       aesCbcDecryptNoPad(new Uint8Array(16), new Uint8Array(16), new Uint8Array(20));
       expect.unreachable();
     } catch (e) {
-      expect((e as TlsError).code).toBe('BAD_RECORD_MAC');
-      expect((e as TlsError).alertName).toBe('bad_record_mac');
+      expect(e).toBeInstanceOf(CryptoError);
+      expect((e as CryptoError).kind).toBe('bad_ciphertext');
+      expect(peerCryptoError(e as CryptoError).code).toBe('RECORD_AUTH_FAILED');
+      expect(peerCryptoError(e as CryptoError).alertName).toBe('bad_record_mac');
     }
-    expect(() => aesCbcEncryptNoPad(new Uint8Array(16), new Uint8Array(16), new Uint8Array(17))).toThrow(TlsError);
+    expect(() => aesCbcEncryptNoPad(new Uint8Array(16), new Uint8Array(16), new Uint8Array(17))).toThrow(CryptoError);
   });
 });
 

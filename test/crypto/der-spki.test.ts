@@ -6,14 +6,16 @@ import * as nodeCrypto from 'node:crypto';
 import { DerReader, derIntegerToBigint, oidToString, readSingle, readTlv } from '../../src/wire/der.js';
 import { parseSpki } from '../../src/crypto/spki.js';
 import { rsaVerifyPkcs1, rsaVerifyPss } from '../../src/crypto/rsa.js';
-import { TlsError } from '../../src/errors.js';
+import { CryptoError } from '../../src/crypto/errors.js';
+import { DerError } from '../../src/wire/der.js';
 
 const b = (hex: string) => new Uint8Array(Buffer.from(hex.replace(/\s/g, ''), 'hex'));
 const codeOf = (f: () => unknown) => {
   try {
     f();
   } catch (e) {
-    return e instanceof TlsError ? e.code : String(e);
+    // The DER reader throws a plain DerError; crypto wraps a bad key in a CryptoError.
+    return e instanceof DerError ? 'DerError' : e instanceof CryptoError ? `CryptoError:${e.kind}` : String(e);
   }
   return undefined;
 };
@@ -25,12 +27,12 @@ describe('DER reader', () => {
     expect(readSingle(long).value.length).toBe(0x80);
   });
   it('rejects indefinite, non-minimal and truncated lengths, trailing data, high tags', () => {
-    expect(codeOf(() => readTlv(b('3080 0000')))).toBe('DECODE_ERROR');
-    expect(codeOf(() => readTlv(b('04 8101 00')))).toBe('DECODE_ERROR'); // long form for < 128
-    expect(codeOf(() => readTlv(b('04 820001 00')))).toBe('DECODE_ERROR'); // leading zero length byte
-    expect(codeOf(() => readTlv(b('04 05 0102')))).toBe('DECODE_ERROR');
-    expect(codeOf(() => readSingle(b('0500 00')))).toBe('DECODE_ERROR');
-    expect(codeOf(() => readTlv(b('1f 01 00')))).toBe('DECODE_ERROR');
+    expect(codeOf(() => readTlv(b('3080 0000')))).toBe('DerError');
+    expect(codeOf(() => readTlv(b('04 8101 00')))).toBe('DerError'); // long form for < 128
+    expect(codeOf(() => readTlv(b('04 820001 00')))).toBe('DerError'); // leading zero length byte
+    expect(codeOf(() => readTlv(b('04 05 0102')))).toBe('DerError');
+    expect(codeOf(() => readSingle(b('0500 00')))).toBe('DerError');
+    expect(codeOf(() => readTlv(b('1f 01 00')))).toBe('DerError');
   });
   it('INTEGER: minimal, sign', () => {
     expect(derIntegerToBigint(b('00'))).toBe(0n);
@@ -38,25 +40,25 @@ describe('DER reader', () => {
     expect(derIntegerToBigint(b('0080'))).toBe(128n);
     expect(derIntegerToBigint(b('ff'), { allowNegative: true })).toBe(-1n);
     expect(derIntegerToBigint(b('ff7f'), { allowNegative: true })).toBe(-129n);
-    expect(codeOf(() => derIntegerToBigint(b('0001')))).toBe('DECODE_ERROR');
-    expect(codeOf(() => derIntegerToBigint(b('ff80'), { allowNegative: true }))).toBe('DECODE_ERROR');
-    expect(codeOf(() => derIntegerToBigint(b('80')))).toBe('DECODE_ERROR');
-    expect(codeOf(() => derIntegerToBigint(new Uint8Array(0)))).toBe('DECODE_ERROR');
+    expect(codeOf(() => derIntegerToBigint(b('0001')))).toBe('DerError');
+    expect(codeOf(() => derIntegerToBigint(b('ff80'), { allowNegative: true }))).toBe('DerError');
+    expect(codeOf(() => derIntegerToBigint(b('80')))).toBe('DerError');
+    expect(codeOf(() => derIntegerToBigint(new Uint8Array(0)))).toBe('DerError');
   });
   it('OID to dotted string', () => {
     expect(oidToString(b('2a864886f70d010101'))).toBe('1.2.840.113549.1.1.1');
     expect(oidToString(b('2b6570'))).toBe('1.3.101.112');
     expect(oidToString(b('608648016503040201'))).toBe('2.16.840.1.101.3.4.2.1');
     expect(oidToString(b('8837'))).toBe('2.999');
-    expect(codeOf(() => oidToString(b('2a8086')))).toBe('DECODE_ERROR'); // 0x80 padding
-    expect(codeOf(() => oidToString(b('2a86')))).toBe('DECODE_ERROR'); // truncated
+    expect(codeOf(() => oidToString(b('2a8086')))).toBe('DerError'); // 0x80 padding
+    expect(codeOf(() => oidToString(b('2a86')))).toBe('DerError'); // truncated
   });
   it('sequential reader: optional fields and end()', () => {
     const r = new DerReader(b('020105 a003020102 0500'));
     expect(r.integer('a')).toBe(5n);
     expect(r.optional(0xa1, 'x')).toBeUndefined();
     expect(new DerReader(r.optional(0xa0, 'y')!.value).integer('z')).toBe(2n);
-    expect(codeOf(() => r.end())).toBe('DECODE_ERROR');
+    expect(codeOf(() => r.end())).toBe('DerError');
     r.null('n');
     r.end();
   });
@@ -74,16 +76,16 @@ describe('parseSpki', () => {
     expect(r.kind).toBe('unsupported');
     expect(r.kind === 'unsupported' && r.algorithm).toContain('1.3.132.0.10');
   });
-  it('malformed known keys are BAD_CERTIFICATE', () => {
+  it('malformed known keys are a CryptoError malformed_key (x509: BAD_CERTIFICATE)', () => {
     const ec = spki(nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
     const bad = ec.slice();
     bad[bad.length - 1]! ^= 1; // point off the curve
-    expect(codeOf(() => parseSpki(bad))).toBe('BAD_CERTIFICATE');
-    expect(codeOf(() => parseSpki(ec.subarray(0, ec.length - 1)))).toBe('BAD_CERTIFICATE');
-    expect(codeOf(() => parseSpki(new Uint8Array([...ec, 0])))).toBe('BAD_CERTIFICATE');
-    expect(codeOf(() => parseSpki(new Uint8Array(0)))).toBe('BAD_CERTIFICATE');
+    expect(codeOf(() => parseSpki(bad))).toBe('CryptoError:malformed_key');
+    expect(codeOf(() => parseSpki(ec.subarray(0, ec.length - 1)))).toBe('CryptoError:malformed_key');
+    expect(codeOf(() => parseSpki(new Uint8Array([...ec, 0])))).toBe('CryptoError:malformed_key');
+    expect(codeOf(() => parseSpki(new Uint8Array(0)))).toBe('CryptoError:malformed_key');
     const ed = spki(nodeCrypto.generateKeyPairSync('ed25519').publicKey);
-    expect(codeOf(() => parseSpki(ed.subarray(0, ed.length - 1)))).toBe('BAD_CERTIFICATE');
+    expect(codeOf(() => parseSpki(ed.subarray(0, ed.length - 1)))).toBe('CryptoError:malformed_key');
   });
 });
 

@@ -1,26 +1,29 @@
 /**
  * Key exchange through the TLS key-share API: agreement with node:crypto (OpenSSL) for every
- * group, the wire formats, and rejection of bad peer values with ILLEGAL_PARAMETER (RFC 8446
+ * group, the wire formats, and rejection of bad peer values with ILLEGAL_VALUE (RFC 8446
  * §4.2.8.2, §7.4.2; RFC 7748 §6; RFC 7919 §5.1). Plus the TLS 1.2 DHE helpers.
  */
 import { describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
-import { TlsError } from '../../src/errors.js';
+import type { TlsError } from '../../src/errors.js';
+import { CryptoError } from '../../src/crypto/errors.js';
+import { peerCryptoError } from '../../src/handshake/crypto-errors.js';
 import { GROUPS, computeSharedSecret, dhGenerate, dhShared, generateKeyShare, groupByName, respondToKeyShare, validateFfdheParams } from '../../src/crypto/groups.js';
 import { bigIntToBytes, bytesToBigInt } from '../../src/crypto/bigint.js';
 
+/** crypto throws a plain CryptoError; the handshake reports it as the peer's TlsError. */
 function errorOf(f: () => unknown): TlsError | undefined {
   try {
     f();
   } catch (e) {
-    if (e instanceof TlsError) return e;
+    if (e instanceof CryptoError) return peerCryptoError(e);
     throw e;
   }
   return undefined;
 }
 const illegal = (f: () => unknown) => {
   const e = errorOf(f);
-  expect(e?.code).toBe('ILLEGAL_PARAMETER');
+  expect(e?.code).toBe('ILLEGAL_VALUE');
   expect(e?.alertName).toBe('illegal_parameter');
 };
 
@@ -78,7 +81,7 @@ describe('key shares agree with node:crypto', () => {
   });
 });
 
-describe('peer key shares are validated (ILLEGAL_PARAMETER)', () => {
+describe('peer key shares are validated (ILLEGAL_VALUE)', () => {
   it('wrong length, for every group', () => {
     for (const g of GROUPS) {
       const s = generateKeyShare(g);
@@ -142,20 +145,20 @@ describe('peer key shares are validated (ILLEGAL_PARAMETER)', () => {
 describe('TLS 1.2 DHE with server-chosen parameters', () => {
   it('validateFfdheParams recognises the RFC 7919 groups', () => {
     for (const g of GROUPS.filter((x) => x.kind === 'ffdhe')) expect(validateFfdheParams(g.p!, 2n)).toBe(g);
-    expect(errorOf(() => validateFfdheParams(groupByName('ffdhe2048')!.p!, 5n))?.code).toBe('ILLEGAL_PARAMETER');
+    expect(errorOf(() => validateFfdheParams(groupByName('ffdhe2048')!.p!, 5n))?.code).toBe('ILLEGAL_VALUE');
   });
 
-  it('rejects small and unknown primes with INSUFFICIENT_SECURITY', () => {
+  it('rejects small and unknown primes with WEAK_PARAMETERS', () => {
     const modp2 = nodeCrypto.getDiffieHellman('modp2'); // RFC 2409 1024-bit group
     const p1024 = bytesToBigInt(modp2.getPrime());
     const e1 = errorOf(() => validateFfdheParams(p1024, 2n));
-    expect(e1?.code).toBe('INSUFFICIENT_SECURITY');
+    expect(e1?.code).toBe('WEAK_PARAMETERS');
     expect(e1?.alertName).toBe('insufficient_security');
     const p2048 = bytesToBigInt(nodeCrypto.getDiffieHellman('modp14').getPrime()); // RFC 3526
-    expect(errorOf(() => validateFfdheParams(p2048, 2n))?.code).toBe('INSUFFICIENT_SECURITY');
+    expect(errorOf(() => validateFfdheParams(p2048, 2n))?.code).toBe('WEAK_PARAMETERS');
     expect(validateFfdheParams(p2048, 2n, { allowUnknown: true })).toBeNull();
-    expect(errorOf(() => validateFfdheParams(p2048 + 1n, 2n, { allowUnknown: true }))?.code).toBe('ILLEGAL_PARAMETER');
-    expect(errorOf(() => validateFfdheParams(p2048, 1n, { allowUnknown: true }))?.code).toBe('ILLEGAL_PARAMETER');
+    expect(errorOf(() => validateFfdheParams(p2048 + 1n, 2n, { allowUnknown: true }))?.code).toBe('ILLEGAL_VALUE');
+    expect(errorOf(() => validateFfdheParams(p2048, 1n, { allowUnknown: true }))?.code).toBe('ILLEGAL_VALUE');
   });
 
   it('dhGenerate / dhShared agree with node and strip leading zero bytes (RFC 5246 §8.1.2)', () => {

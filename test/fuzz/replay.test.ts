@@ -48,8 +48,8 @@ describe('fuzz targets: kept crashers and edge inputs end in a TlsError or nothi
   });
 
   it('the rule itself: a TlsError is swallowed, anything else and INTERNAL escape', () => {
-    expect(() => onlyTlsErrors(() => { throw new TlsError('DECODE_ERROR', 'x'); })).not.toThrow();
+    expect(() => onlyTlsErrors(() => { throw new TlsError('MALFORMED_MESSAGE', 'x', 'x'); })).not.toThrow();
     expect(() => onlyTlsErrors(() => { throw new RangeError('x'); })).toThrow(RangeError);
-    expect(() => onlyTlsErrors(() => { throw new TlsError('INTERNAL', 'x'); })).toThrow(/INTERNAL/);
+    expect(() => onlyTlsErrors(() => { throw new TlsError('INTERNAL', 'x', 'x'); })).toThrow(/INTERNAL/);
   });
 });

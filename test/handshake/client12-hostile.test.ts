@@ -149,33 +149,33 @@ describe('TLS 1.2 hostile servers: the right alert and a typed error', () => {
     expect(plainAlert(f.conn)).toEqual([2, AlertDescription.decrypt_error]);
   });
   it('ServerKeyExchange scheme not offered (ecdsa_sha1) → illegal_parameter', () => {
-    const err = expectFirstFlightFailure({}, { skeScheme: 0x0203 }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    const err = expectFirstFlightFailure({}, { skeScheme: 0x0203 }, 'ILLEGAL_VALUE', 'illegal_parameter');
     expect(err.message).toContain('did not offer');
   });
   it('ServerKeyExchange curve not offered (secp521r1 left out of groups) → illegal_parameter', () => {
-    const err = expectFirstFlightFailure({ groups: ['x25519', 'secp256r1'] }, { skeGroup: 0x0019 }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    const err = expectFirstFlightFailure({ groups: ['x25519', 'secp256r1'] }, { skeGroup: 0x0019 }, 'ILLEGAL_VALUE', 'illegal_parameter');
     expect(err.message).toContain('did not offer');
   });
   it('cipher suite not offered → illegal_parameter', () => {
-    expectFirstFlightFailure({ ciphers: ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'] }, { cipherSuiteOnWire: 0xc02b }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectFirstFlightFailure({ ciphers: ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'] }, { cipherSuiteOnWire: 0xc02b }, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
   it('a TLS 1.3 suite in a 1.2 ServerHello → illegal_parameter', () => {
-    expectFirstFlightFailure({}, { cipherSuiteOnWire: 0x1301 }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectFirstFlightFailure({}, { cipherSuiteOnWire: 0x1301 }, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
   it('compression method 1 → illegal_parameter', () => {
-    expectFirstFlightFailure({}, { compression: 1 }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectFirstFlightFailure({}, { compression: 1 }, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
   it('non-empty renegotiation_info on an initial handshake → handshake_failure (RFC 5746 §3.4)', () => {
-    expectFirstFlightFailure({}, { renegotiationInfo: new Uint8Array(12) }, 'HANDSHAKE_FAILURE', 'handshake_failure');
+    expectFirstFlightFailure({}, { renegotiationInfo: new Uint8Array(12) }, 'NEGOTIATION_FAILED', 'handshake_failure');
   });
   it('an extension we did not offer (max_fragment_length) → unsupported_extension', () => {
-    expectFirstFlightFailure({}, { extraExtensions: [ext(ExtensionType.max_fragment_length, Uint8Array.of(1))] }, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
+    expectFirstFlightFailure({}, { extraExtensions: [ext(ExtensionType.max_fragment_length, Uint8Array.of(1))] }, 'UNOFFERED_EXTENSION', 'unsupported_extension');
   });
   it('a TLS 1.3-only extension (key_share) in a 1.2 ServerHello → illegal_parameter', () => {
-    expectFirstFlightFailure({ maxVersion: '1.3' }, { extraExtensions: [ext(ExtensionType.key_share, new Uint8Array(36))] }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectFirstFlightFailure({ maxVersion: '1.3' }, { extraExtensions: [ext(ExtensionType.key_share, new Uint8Array(36))] }, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
   it('encrypt_then_mac with an AEAD suite → illegal_parameter (RFC 7366 §3)', () => {
-    expectFirstFlightFailure({}, { etm: true }, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectFirstFlightFailure({}, { etm: true }, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 
   for (const [name, sentinel] of [['TLS 1.2', DOWNGRADE_TLS12], ['TLS 1.1', DOWNGRADE_TLS11]] as const) {
@@ -208,28 +208,28 @@ describe('TLS 1.2 hostile servers: the right alert and a typed error', () => {
   for (const code of [0xc009, 0xc024] as const) {
     for (const etm of [true, false]) {
       for (const fault of ['padding', 'mac'] as const) {
-        it(`${FAKE_SUITES[code].name} ${etm ? 'ETM' : 'MtE'}: bad ${fault} → BAD_RECORD_MAC, bad_record_mac`, () => {
+        it(`${FAKE_SUITES[code].name} ${etm ? 'ETM' : 'MtE'}: bad ${fault} → RECORD_AUTH_FAILED, bad_record_mac`, () => {
           const f = new FakeServer12({ ciphers: [FAKE_SUITES[code].name] }, { suite: code, etm });
           f.handshake();
           const err = fails(() => f.conn.feed(f.write.seal(CT.appData, new Uint8Array(100).fill(7), fault)));
-          expect(err.code).toBe('BAD_RECORD_MAC');
+          expect(err.code).toBe('RECORD_AUTH_FAILED');
           expect(f.clientRecords()).toEqual([{ type: CT.alert, content: Buffer.from([2, AlertDescription.bad_record_mac]) }]);
         });
       }
     }
   }
-  it('AES-GCM: a flipped tag bit → BAD_RECORD_MAC', () => {
+  it('AES-GCM: a flipped tag bit → RECORD_AUTH_FAILED', () => {
     const f = new FakeServer12();
     f.handshake();
     const err = fails(() => f.conn.feed(f.write.seal(CT.appData, Uint8Array.of(1, 2, 3), 'mac')));
-    expect(err.code).toBe('BAD_RECORD_MAC');
+    expect(err.code).toBe('RECORD_AUTH_FAILED');
   });
-  it('a replayed record (sequence number) → BAD_RECORD_MAC', () => {
+  it('a replayed record (sequence number) → RECORD_AUTH_FAILED', () => {
     const f = new FakeServer12();
     f.handshake();
     const rec = f.write.seal(CT.appData, Uint8Array.of(1, 2, 3));
     f.conn.feed(rec);
-    expect(fails(() => f.conn.feed(rec)).code).toBe('BAD_RECORD_MAC');
+    expect(fails(() => f.conn.feed(rec)).code).toBe('RECORD_AUTH_FAILED');
   });
 
   it('ChangeCipherSpec before ServerHelloDone → unexpected_message', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rsaEncryptPkcs1 } from '../../src/crypto/rsa-encrypt.js';
 import { parseSpki } from '../../src/crypto/spki.js';
-import { TlsError } from '../../src/errors.js';
+import { CryptoError } from '../../src/crypto/errors.js';
 import { programMissing } from '../helpers/env.js';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -64,7 +64,7 @@ describe('RSAES-PKCS1-v1_5 encrypt (RFC 8017 §7.2.1)', () => {
   });
 
   it('a message longer than k - 11 is refused', () => {
-    expect(() => rsaEncryptPkcs1(spki, new Uint8Array(246))).toThrow(TlsError);
+    expect(() => rsaEncryptPkcs1(spki, new Uint8Array(246))).toThrow(CryptoError);
     expect(rsaEncryptPkcs1(spki, new Uint8Array(245)).length).toBe(256);
   });
 });

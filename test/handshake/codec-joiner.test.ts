@@ -111,7 +111,7 @@ describe('HandshakeJoiner', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(TlsError);
-    expect((err as TlsError).code).toBe('DECODE_ERROR');
+    expect((err as TlsError).code).toBe('MALFORMED_MESSAGE');
     expect((err as TlsError).alertName).toBe('decode_error');
     expect((err as TlsError).detail?.reason).toBe('handshake message too large');
     // exactly the limit is fine

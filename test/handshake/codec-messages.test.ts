@@ -35,8 +35,8 @@ function fails(fn: () => unknown, code: string, alert: string): TlsError {
   expect(e.alertName).toBe(alert);
   return e;
 }
-const decodeErr = (fn: () => unknown) => fails(fn, 'DECODE_ERROR', 'decode_error');
-const illegal = (fn: () => unknown) => fails(fn, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+const decodeErr = (fn: () => unknown) => fails(fn, 'MALFORMED_MESSAGE', 'decode_error');
+const illegal = (fn: () => unknown) => fails(fn, 'ILLEGAL_VALUE', 'illegal_parameter');
 
 const sh = (over: Partial<M.ServerHello> = {}): M.ServerHello => ({
   legacyVersion: 0x0303,

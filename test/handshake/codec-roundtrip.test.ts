@@ -1,7 +1,7 @@
 /**
  * Property tests for every message and extension codec (Go's TestMarshalUnmarshal, rustls' codec
  * tests): decode(encode(m)) = m, encode(decode(b)) = b, and every strict prefix of an encoding is
- * rejected with a TlsError DECODE_ERROR (never another exception).
+ * rejected with a TlsError MALFORMED_MESSAGE (never another exception).
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
@@ -13,7 +13,7 @@ function expectDecodeError(fn: () => unknown, what: string): void {
     fn();
   } catch (e) {
     if (!(e instanceof TlsError)) throw new Error(`${what}: threw a non-TlsError: ${String(e)}`);
-    expect(e.code, `${what}: ${e.message}`).toBe('DECODE_ERROR');
+    expect(e.code, `${what}: ${e.message}`).toBe('MALFORMED_MESSAGE');
     expect(e.alertName).toBe('decode_error');
     return;
   }

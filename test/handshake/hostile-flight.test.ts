@@ -42,41 +42,41 @@ describe('EncryptedExtensions (RFC 8446 §4.3.1, §4.2)', () => {
   it('refuses extensions forbidden in EE (key_share, supported_versions, pre_shared_key, signature_algorithms): illegal_parameter', () => {
     for (const type of [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key, ExtensionType.signature_algorithms]) {
       const { s, thrown } = run({ encryptedExtensions: (e) => e.push(ext(type, Uint8Array.of(0, 0x1d))) });
-      expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
       expect(s.client.stateName).toBe('ExpectEncryptedExtensions');
     }
   });
 
   it('refuses ALPN when none was offered: unsupported_extension', () => {
     const { s, thrown } = run({ encryptedExtensions: (e) => e.push(ext(ExtensionType.alpn, encodeAlpnServer('h2'))) });
-    expectRefused(s, thrown, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
+    expectRefused(s, thrown, 'UNOFFERED_EXTENSION', 'unsupported_extension');
   });
 
   it('refuses an ALPN protocol that was not among those offered: illegal_parameter', () => {
     const { s, thrown } = run({}, { client: { alpn: ['h2'] }, alpn: 'http/1.1' });
-    expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 
   it('refuses an ALPN answer with two protocols (RFC 7301 §3.1: exactly one): decode_error', () => {
     const two = Uint8Array.of(0, 6, 2, 0x68, 0x32, 2, 0x68, 0x33);
     const { s, thrown } = run({ encryptedExtensions: (e) => e.push(ext(ExtensionType.alpn, two)) }, { client: { alpn: ['h2', 'h3'] } });
-    expectRefused(s, thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(s, thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 
   it('refuses unknown extensions and server_name when no SNI was sent: unsupported_extension', () => {
     const a = run({ encryptedExtensions: (e) => e.push(ext(0x5a5a, new Uint8Array(0))) });
-    expectRefused(a.s, a.thrown, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
+    expectRefused(a.s, a.thrown, 'UNOFFERED_EXTENSION', 'unsupported_extension');
     const b = run({ encryptedExtensions: (e) => e.push(ext(ExtensionType.server_name, new Uint8Array(0))) }, { client: { servername: false, verify: 'none' } });
-    expectRefused(b.s, b.thrown, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
+    expectRefused(b.s, b.thrown, 'UNOFFERED_EXTENSION', 'unsupported_extension');
   });
 
   it('refuses a non-empty server_name acknowledgement (RFC 6066 §3), a duplicate, and trailing bytes: decode_error / illegal_parameter', () => {
     const a = run({ encryptedExtensions: (e) => e.push(ext(ExtensionType.server_name, Uint8Array.of(0))) });
-    expectRefused(a.s, a.thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(a.s, a.thrown, 'MALFORMED_MESSAGE', 'decode_error');
     const b = run({ encryptedExtensions: (e) => e.push(ext(ExtensionType.server_name, new Uint8Array(0)), ext(ExtensionType.server_name, new Uint8Array(0))) });
-    expectRefused(b.s, b.thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(b.s, b.thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     const c = run({ message: onMessage('encrypted_extensions', (raw) => [hsMsg(HandshakeType.encrypted_extensions, cat(raw.subarray(4), Uint8Array.of(0)))]) });
-    expectRefused(c.s, c.thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(c.s, c.thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 });
 
@@ -159,19 +159,19 @@ describe('skipped, extra and reordered messages (RFC 8446 §4: unexpected_messag
 describe('Certificate, CertificateRequest (RFC 8446 §4.4.2, §4.3.2)', () => {
   it('refuses an empty Certificate: decode_error (RFC 8446 §4.4.2.4)', () => {
     const { s, thrown } = run({ certificate: (c) => (c.entries = []) });
-    expectRefused(s, thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(s, thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 
   it('refuses a non-empty certificate_request_context in the server Certificate: illegal_parameter', () => {
     const { s, thrown } = run({ certificate: (c) => (c.context = Uint8Array.of(7)) });
-    expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 
   it('refuses a CertificateEntry extension that was not requested (status_request, unknown): unsupported_extension', () => {
     for (const type of [ExtensionType.status_request, 0x4444]) {
       // revocation 'off': status_request is not offered.
       const { s, thrown } = run({ certificate: (c) => c.entries[0]!.extensions.push(ext(type, Uint8Array.of(1, 0, 0, 0))) }, { client: { revocation: 'off' } });
-      expectRefused(s, thrown, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
+      expectRefused(s, thrown, 'UNOFFERED_EXTENSION', 'unsupported_extension');
     }
   });
 
@@ -182,9 +182,9 @@ describe('Certificate, CertificateRequest (RFC 8446 §4.4.2, §4.3.2)', () => {
 
   it('refuses a truncated Certificate message and an empty cert_data: decode_error', () => {
     const a = run({ message: onMessage('certificate', (raw) => [hsMsg(HandshakeType.certificate, raw.subarray(4, raw.length - 1))]) });
-    expectRefused(a.s, a.thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(a.s, a.thrown, 'MALFORMED_MESSAGE', 'decode_error');
     const b = run({ certificate: (c) => (c.entries[0]!.data = new Uint8Array(0)) });
-    expectRefused(b.s, b.thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(b.s, b.thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 
   it('answers a CertificateRequest with an empty Certificate (positive control)', () => {
@@ -196,13 +196,13 @@ describe('Certificate, CertificateRequest (RFC 8446 §4.4.2, §4.3.2)', () => {
 
   it('refuses a handshake CertificateRequest with a non-empty context (illegal_parameter), without signature_algorithms (missing_extension), or with no extensions (decode_error)', () => {
     const a = run({ message: onMessage('certificate', (raw) => [certificateRequest(Uint8Array.of(1)), raw]) });
-    expectRefused(a.s, a.thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(a.s, a.thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     // An unknown extension is ignored (RFC 8446 §4.3.2), so only signature_algorithms is missing.
     const b = run({ message: onMessage('certificate', (raw) => [certificateRequest(new Uint8Array(0), [ext(0x7777, new Uint8Array(0))]), raw]) });
     expectRefused(b.s, b.thrown, 'MISSING_EXTENSION', 'missing_extension');
     // extensions<2..2^16-1>: an empty block is malformed.
     const c = run({ message: onMessage('certificate', (raw) => [certificateRequest(new Uint8Array(0), []), raw]) });
-    expectRefused(c.s, c.thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(c.s, c.thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 
   it('refuses a second CertificateRequest', () => {
@@ -242,26 +242,26 @@ describe('CertificateVerify (RFC 8446 §4.4.3)', () => {
 
   it('refuses a scheme that was not offered: illegal_parameter', () => {
     const { s, thrown } = run({}, { client: { sigalgs: ['ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256'] } });
-    expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 
   it('refuses rsa_pkcs1_* and SHA-1 schemes in a TLS 1.3 CertificateVerify: illegal_parameter', () => {
     for (const scheme of [0x0401, 0x0501, 0x0601, 0x0201, 0x0203]) {
       const { s, thrown } = run({ certificateVerify: (cv) => (cv.scheme = scheme) });
-      expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
   it('refuses a scheme that does not fit the certificate key, and an unknown scheme: illegal_parameter', () => {
     for (const scheme of [0x0403, 0x0808, 0x0804, 0xfefe]) {
       const { s, thrown } = run({ certificateVerify: (cv) => (cv.scheme = scheme) });
-      expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
   it('refuses a CertificateVerify with trailing bytes: decode_error', () => {
     const { s, thrown } = run({ message: onMessage('certificate_verify', (raw) => [hsMsg(HandshakeType.certificate_verify, cat(raw.subarray(4), Uint8Array.of(0)))]) });
-    expectRefused(s, thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(s, thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 });
 
@@ -285,7 +285,7 @@ describe('server Finished (RFC 8446 §4.4.4)', () => {
   it('refuses a Finished of the wrong length: decode_error', () => {
     for (const len of [0, 31, 33, 48]) {
       const { s, thrown } = run({ message: onMessage('finished', () => [hsMsg(HandshakeType.finished, new Uint8Array(len))]) });
-      expectRefused(s, thrown, 'DECODE_ERROR', 'decode_error');
+      expectRefused(s, thrown, 'MALFORMED_MESSAGE', 'decode_error');
     }
   });
 

@@ -35,21 +35,21 @@ describe('KeyUpdate (RFC 8446 §4.6.3)', () => {
   it('refuses request_update values other than 0 and 1: illegal_parameter', () => {
     for (const v of [2, 0x7f, 0xff]) {
       const s = connected();
-      expectRefused(s, s.send(appRec(CT.handshake, hsMsg(HandshakeType.key_update, Uint8Array.of(v)))), 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, s.send(appRec(CT.handshake, hsMsg(HandshakeType.key_update, Uint8Array.of(v)))), 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
   it('refuses a KeyUpdate body of 0 or 2 bytes: decode_error', () => {
     for (const body of [new Uint8Array(0), Uint8Array.of(0, 0)]) {
       const s = connected();
-      expectRefused(s, s.send(appRec(CT.handshake, hsMsg(HandshakeType.key_update, body))), 'DECODE_ERROR', 'decode_error');
+      expectRefused(s, s.send(appRec(CT.handshake, hsMsg(HandshakeType.key_update, body))), 'MALFORMED_MESSAGE', 'decode_error');
     }
   });
 
   it('refuses data still sent under the old key after a KeyUpdate: bad_record_mac', () => {
     const s = connected();
     // rotateAfter is not set: the server keeps its old key although it announced a new one.
-    expectRefused(s, s.send([appRec(CT.handshake, s.keyUpdate(0)), appRec(CT.appData, enc('stale'))]), 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectRefused(s, s.send([appRec(CT.handshake, s.keyUpdate(0)), appRec(CT.appData, enc('stale'))]), 'RECORD_AUTH_FAILED', 'bad_record_mac');
   });
 });
 
@@ -57,7 +57,7 @@ describe('NewSessionTicket (RFC 8446 §4.6.1)', () => {
   it('refuses a lifetime over 7 days (604801 s, 2^32-1): illegal_parameter', () => {
     for (const lifetime of [604801, 0xffffffff]) {
       const s = connected();
-      expectRefused(s, s.send(appRec(CT.handshake, s.newSessionTicket({ lifetime }))), 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, s.send(appRec(CT.handshake, s.newSessionTicket({ lifetime }))), 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
@@ -70,13 +70,13 @@ describe('NewSessionTicket (RFC 8446 §4.6.1)', () => {
 
   it('refuses an empty ticket, trailing bytes and duplicate extensions: decode_error / illegal_parameter', () => {
     const a = connected();
-    expectRefused(a, a.send(appRec(CT.handshake, a.newSessionTicket({ ticket: new Uint8Array(0) }))), 'DECODE_ERROR', 'decode_error');
+    expectRefused(a, a.send(appRec(CT.handshake, a.newSessionTicket({ ticket: new Uint8Array(0) }))), 'MALFORMED_MESSAGE', 'decode_error');
     const b = connected();
     const nst = b.newSessionTicket();
-    expectRefused(b, b.send(appRec(CT.handshake, hsMsg(HandshakeType.new_session_ticket, cat(nst.subarray(4), Uint8Array.of(0))))), 'DECODE_ERROR', 'decode_error');
+    expectRefused(b, b.send(appRec(CT.handshake, hsMsg(HandshakeType.new_session_ticket, cat(nst.subarray(4), Uint8Array.of(0))))), 'MALFORMED_MESSAGE', 'decode_error');
     const c = connected();
     const dup = c.newSessionTicket({ extensions: [ext(0x7a7a, new Uint8Array(0)), ext(0x7a7a, new Uint8Array(0))] });
-    expectRefused(c, c.send(appRec(CT.handshake, dup)), 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(c, c.send(appRec(CT.handshake, dup)), 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 });
 

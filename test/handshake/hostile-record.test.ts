@@ -62,9 +62,9 @@ describe('record sizes (RFC 8446 §5.1, §5.2, §5.4): record_overflow', () => {
 
   it('refuses a handshake message larger than the client buffers, from its 4-byte header', () => {
     const s = new FakeServer13();
-    expectRefused(s, s.send(plain(CT.handshake, Uint8Array.of(HandshakeType.server_hello, 0xff, 0xff, 0xff))), 'DECODE_ERROR', 'decode_error');
+    expectRefused(s, s.send(plain(CT.handshake, Uint8Array.of(HandshakeType.server_hello, 0xff, 0xff, 0xff))), 'MALFORMED_MESSAGE', 'decode_error');
     const { s: s2, thrown } = afterHello(() => [hsRec(Uint8Array.of(HandshakeType.certificate, 0x10, 0, 0))]);
-    expectRefused(s2, thrown, 'DECODE_ERROR', 'decode_error');
+    expectRefused(s2, thrown, 'MALFORMED_MESSAGE', 'decode_error');
   });
 });
 
@@ -118,23 +118,23 @@ describe('authentication (RFC 8446 §5.2): bad_record_mac', () => {
     ];
     for (const c of cases) {
       const { s, thrown } = afterHello(c);
-      expectRefused(s, thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+      expectRefused(s, thrown, 'RECORD_AUTH_FAILED', 'bad_record_mac');
     }
   });
 
   it('refuses a record whose header length is one byte short or one byte long', () => {
     for (const delta of [-1, 1]) {
       const { s, thrown } = afterHello((f) => [{ ...f[0]!, length: f[0]!.payload.length + 1 + 16 + delta }, ...f.slice(1)]);
-      expectRefused(s, thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+      expectRefused(s, thrown, 'RECORD_AUTH_FAILED', 'bad_record_mac');
     }
   });
 
   it('refuses a record sealed with the wrong key, and one shorter than the tag', () => {
     const a = afterHello((f) => [{ ...f[0]!, wrongKey: true }, ...f.slice(1)]);
-    expectRefused(a.s, a.thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectRefused(a.s, a.thrown, 'RECORD_AUTH_FAILED', 'bad_record_mac');
     for (const n of [0, 1, 15]) {
       const b = afterHello(() => [{ type: 0, payload: new Uint8Array(0), key: 'plain', raw: cat(hdr(CT.appData, n), new Uint8Array(n)) }]);
-      expectRefused(b.s, b.thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+      expectRefused(b.s, b.thrown, 'RECORD_AUTH_FAILED', 'bad_record_mac');
     }
   });
 
@@ -149,12 +149,12 @@ describe('authentication (RFC 8446 §5.2): bad_record_mac', () => {
         return [r[0]!, r[1]!, raw, raw];
       },
     });
-    expectRefused(s, thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectRefused(s, thrown, 'RECORD_AUTH_FAILED', 'bad_record_mac');
   });
 
   it('refuses records under the handshake key after the handshake', () => {
     const s = connected();
-    expectRefused(s, s.send(hsRec(s.newSessionTicket())), 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectRefused(s, s.send(hsRec(s.newSessionTicket())), 'RECORD_AUTH_FAILED', 'bad_record_mac');
   });
 });
 
@@ -248,12 +248,12 @@ describe('alert records (RFC 8446 §6): decode_error', () => {
   it('refuses alert records of 0, 1 and 3 bytes (plaintext and protected)', () => {
     for (const payload of [new Uint8Array(0), Uint8Array.of(2), Uint8Array.of(2, 40, 0)]) {
       const s = new FakeServer13();
-      expectRefused(s, s.send(plain(CT.alert, payload)), 'DECODE_ERROR', 'decode_error');
+      expectRefused(s, s.send(plain(CT.alert, payload)), 'MALFORMED_MESSAGE', 'decode_error');
       const { s: s2, thrown } = afterHello((f) => [hsRec(payload, { type: CT.alert }), ...f]);
-      expectRefused(s2, thrown, 'DECODE_ERROR', 'decode_error');
+      expectRefused(s2, thrown, 'MALFORMED_MESSAGE', 'decode_error');
     }
     const s3 = connected();
-    expectRefused(s3, s3.send(appRec(CT.alert, Uint8Array.of(1, 0, 0))), 'DECODE_ERROR', 'decode_error');
+    expectRefused(s3, s3.send(appRec(CT.alert, Uint8Array.of(1, 0, 0))), 'MALFORMED_MESSAGE', 'decode_error');
   });
 });
 
@@ -262,7 +262,7 @@ describe('split delivery never changes the verdict', () => {
     for (const chunk of [undefined, 1, 7]) {
       const s = new FakeServer13();
       const thrown = s.handshake({ chunk, records: (r) => [...r.slice(0, 3), { ...r[3]!, flipByte: 30 }, ...r.slice(4)] });
-      expectRefused(s, thrown, 'BAD_RECORD_MAC', 'bad_record_mac');
+      expectRefused(s, thrown, 'RECORD_AUTH_FAILED', 'bad_record_mac');
       expect(s.client.stateName).toBe('ExpectCertificateOrCertReq');
     }
   });

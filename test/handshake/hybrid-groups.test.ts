@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { ClientConnection, isGroupSupported } from '../../src/index.js';
 import { TlsError } from '../../src/errors.js';
-import { groupByName, KEMS } from '../../src/crypto/index.js';
+import { groupByName } from '../../src/crypto/groups.js';
+import { KEMS } from '../../src/crypto/mlkem.js';
 import { ExtensionType } from '../../src/handshake/codec/types.js';
 import { decodeClientHello } from '../../src/handshake/messages/hello.js';
 import { decodeKeyShareClientHello, decodeSupportedGroups, encodeKeyShareServerHello } from '../../src/handshake/extensions/index.js';
@@ -147,7 +148,7 @@ describe('hostile hybrid server shares', () => {
     for (const change of [(b: Uint8Array) => b.subarray(0, 1119), (b: Uint8Array) => Uint8Array.of(...b, 0), () => new Uint8Array(1216).fill(1)]) {
       const { s, thrown } = withShare('X25519MLKEM768', change);
       expect((thrown as TlsError).explanation).toMatch(/X25519MLKEM768 key share has length \d+, expected 1120/);
-      expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
@@ -155,7 +156,7 @@ describe('hostile hybrid server shares', () => {
     for (const point of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) {
       const { s, thrown } = withShare('X25519MLKEM768', (b) => (b.set(point, 1088), b));
       expect((thrown as TlsError).explanation).toMatch(/^X25519MLKEM768: x25519/);
-      expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
@@ -164,7 +165,7 @@ describe('hostile hybrid server shares', () => {
     for (const change of [(b: Uint8Array) => ((b[64]! ^= 1), b), (b: Uint8Array) => ((b[0] = 2), b)]) {
       const { s, thrown } = withShare('SecP256r1MLKEM768', change, hrr);
       expect((thrown as TlsError).explanation).toMatch(/^SecP256r1MLKEM768: secp256r1/);
-      expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+      expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
     }
   });
 
@@ -176,7 +177,7 @@ describe('hostile hybrid server shares', () => {
       const { s, thrown } = withShare('X25519MLKEM768', change);
       expect(thrown).toBeInstanceOf(TlsError);
       const err = thrown as TlsError;
-      expect({ code: err.code, alert: err.alertName, direction: err.direction }).toEqual({ code: 'BAD_RECORD_MAC', alert: 'bad_record_mac', direction: 'sent' });
+      expect({ code: err.code, alert: err.alertName, direction: err.direction }).toEqual({ code: 'RECORD_AUTH_FAILED', alert: 'bad_record_mac', direction: 'sent' });
       expect(s.client.handshakeComplete).toBe(false);
       const last = s.clientRecords.at(-1)!;
       expect(last).toMatchObject({ type: -1, encrypted: true }); // sealed under keys the server does not have
@@ -188,6 +189,6 @@ describe('hostile hybrid server shares', () => {
     const thrown = s.handshake({
       serverHello: (sh) => setExt(sh.extensions, ExtensionType.key_share, encodeKeyShareServerHello({ group: X25519MLKEM768, keyExchange: new Uint8Array(1120).fill(9) })),
     });
-    expectRefused(s, thrown, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(s, thrown, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 });

@@ -22,7 +22,7 @@ import { AlertDescription, TlsError, type AlertName, type TlsErrorCode } from '.
 import type { ClientOptions } from '../../src/types.js';
 import { createAead } from '../../src/crypto/aead.js';
 import { computeSharedSecret, generateKeyShare, groupByCode, groupByName, respondToKeyShare, type KeyShare } from '../../src/crypto/groups.js';
-import { suiteByCode, type CipherSuite } from '../../src/crypto/suites.js';
+import { suiteByCode, type Tls13Suite } from '../../src/crypto/suites.js';
 import type { Aead } from '../../src/crypto/types.js';
 import { encodeHandshake } from '../../src/handshake/codec/handshake.js';
 import { ExtensionType, HandshakeType, HELLO_RETRY_REQUEST_RANDOM, ProtocolVersion } from '../../src/handshake/codec/types.js';
@@ -117,11 +117,11 @@ export class RecordKey {
   readonly aead: Aead;
   readonly iv: Uint8Array;
   constructor(
-    readonly suite: CipherSuite,
+    readonly suite: Tls13Suite,
     readonly secret: Uint8Array,
   ) {
     const k = trafficKeys(suite.hash, secret, suite.keyLength, 12);
-    this.aead = createAead(suite.aead!, k.key);
+    this.aead = createAead(suite.aead, k.key);
     this.iv = k.iv;
   }
   nonce(): Uint8Array {
@@ -263,7 +263,7 @@ export class FakeServer13 {
   clientHello!: DecodedClientHello;
   clientHelloRaw!: Uint8Array;
   readonly clientHellos: Uint8Array[] = [];
-  suite: CipherSuite;
+  suite: Tls13Suite;
   group: string;
   readonly transcript = new Transcript();
   serverShare: KeyShare | undefined;
@@ -292,7 +292,9 @@ export class FakeServer13 {
 
   constructor(readonly opts: FakeServerOptions = {}) {
     this.cred = credential(opts.cred ?? 'ed25519');
-    this.suite = suiteByCode(opts.suite ?? 0x1301)!;
+    const initial = suiteByCode(opts.suite ?? 0x1301);
+    if (initial?.version !== '1.3') throw new Error(`fake TLS 1.3 server: 0x${(opts.suite ?? 0x1301).toString(16)} is not a TLS 1.3 suite`);
+    this.suite = initial;
     this.group = opts.group ?? 'x25519';
     this.client = new ClientConnection({ servername: 'localhost', ca: this.cred.ca, verify: 'required', ...opts.client });
     this.readClient();
@@ -407,7 +409,7 @@ export class FakeServer13 {
       const ctLen = inner.length + 16;
       const hdr = header(s.outerType ?? CT.appData, s.version ?? 0x0303, ctLen);
       const nonce = key.nonce();
-      const aead = s.wrongKey ? createAead(this.suite.aead!, new Uint8Array(this.suite.keyLength).fill(0x5a)) : key.aead;
+      const aead = s.wrongKey ? createAead(this.suite.aead, new Uint8Array(this.suite.keyLength).fill(0x5a)) : key.aead;
       const ct = aead.seal(nonce, hdr, inner);
       if (s.length !== undefined) {
         hdr[3] = (s.length >> 8) & 0xff;

@@ -158,7 +158,7 @@ describe('RecordDeframer', () => {
     for (const head of [[0x16, 0x02, 0x00], [0x16, 0x04, 0x03], [0x17, 0x00, 0x00]]) {
       const d = new RecordDeframer();
       d.push(Uint8Array.of(...head, 0, 1, 0));
-      expectTlsError(() => d.next(), 'DECODE_ERROR', 'decode_error');
+      expectTlsError(() => d.next(), 'MALFORMED_MESSAGE', 'decode_error');
     }
   });
 

@@ -55,11 +55,11 @@ describe('AES-GCM (RFC 5288 §3)', () => {
     const pt = randomBytes(33);
     expect(Buffer.from(p.open(hdr(23, 0), 23, build(0, 23, pt)).plaintext).equals(pt)).toBe(true);
     // Built for seq 0 again, opened at seq 1: rejected.
-    expect(errOf(() => p.open(hdr(23, 0), 23, build(0, 23, pt))).code).toBe('BAD_RECORD_MAC');
+    expect(errOf(() => p.open(hdr(23, 0), 23, build(0, 23, pt))).code).toBe('RECORD_AUTH_FAILED');
     const q = new Tls12AeadProtection(createAead('aes-128-gcm', key), salt);
     expect(errOf(() => q.open(hdr(21, 0), 21, build(0, 23, pt))).alertName).toBe('bad_record_mac');
     const r = new Tls12AeadProtection(createAead('aes-128-gcm', key), salt);
-    expect(errOf(() => r.open(hdr(23, 0), 23, new Uint8Array(23))).code).toBe('BAD_RECORD_MAC'); // shorter than nonce + tag
+    expect(errOf(() => r.open(hdr(23, 0), 23, new Uint8Array(23))).code).toBe('RECORD_AUTH_FAILED'); // shorter than nonce + tag
   });
   it('plaintext over 2^14 → record_overflow', () => {
     const p = new Tls12AeadProtection(createAead('aes-128-gcm', key), salt);
@@ -149,7 +149,7 @@ describe('AES-CBC + HMAC', () => {
     const messages = new Set<string>();
     for (const [what, body] of cases) {
       const e = errOf(() => prot(false).open(hdr(23, 0), 23, body));
-      expect(e.code, what).toBe('BAD_RECORD_MAC');
+      expect(e.code, what).toBe('RECORD_AUTH_FAILED');
       expect(e.alertName, what).toBe('bad_record_mac');
       messages.add(e.message);
     }
@@ -170,9 +170,9 @@ describe('AES-CBC + HMAC', () => {
     expect(Buffer.from(q.open(rec.subarray(0, 5), 23, body).plaintext).equals(pt)).toBe(true);
     const bad = Buffer.from(body);
     bad[20]! ^= 1;
-    expect(errOf(() => prot(true).open(rec.subarray(0, 5), 23, bad)).code).toBe('BAD_RECORD_MAC');
+    expect(errOf(() => prot(true).open(rec.subarray(0, 5), 23, bad)).code).toBe('RECORD_AUTH_FAILED');
     // A MtE record given to an ETM reader: bad_record_mac too.
-    expect(errOf(() => prot(true).open(hdr(23, 0), 23, mte(0, 23, pt, pad(4)))).code).toBe('BAD_RECORD_MAC');
+    expect(errOf(() => prot(true).open(hdr(23, 0), 23, mte(0, 23, pt, pad(4)))).code).toBe('RECORD_AUTH_FAILED');
   });
 
   it('overhead() is exact for every length, both modes', () => {

@@ -127,7 +127,7 @@ describe('Tls13Protection', () => {
       const bad = rec.slice();
       bad[i]! ^= 0x01;
       const r = pair()[1];
-      expectTlsError(() => r.open(bad.subarray(0, 5), 23, bad.subarray(5)), 'BAD_RECORD_MAC', 'bad_record_mac');
+      expectTlsError(() => r.open(bad.subarray(0, 5), 23, bad.subarray(5)), 'RECORD_AUTH_FAILED', 'bad_record_mac');
     }
   });
 
@@ -135,18 +135,18 @@ describe('Tls13Protection', () => {
     const [w, r] = pair();
     const a = w.seal(23, Uint8Array.of(1));
     const b = w.seal(23, Uint8Array.of(2));
-    expectTlsError(() => r.open(...split(b)), 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectTlsError(() => r.open(...split(b)), 'RECORD_AUTH_FAILED', 'bad_record_mac');
     const [, r2] = pair();
     r2.open(...split(a));
-    expectTlsError(() => r2.open(...split(a)), 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectTlsError(() => r2.open(...split(a)), 'RECORD_AUTH_FAILED', 'bad_record_mac');
     const other = new Tls13Protection(createAead('aes-128-gcm', key16.map((x) => x ^ 1)), iv);
-    expectTlsError(() => other.open(...split(a)), 'BAD_RECORD_MAC', 'bad_record_mac');
+    expectTlsError(() => other.open(...split(a)), 'RECORD_AUTH_FAILED', 'bad_record_mac');
   });
 
   it('refuses a ciphertext shorter than the tag: bad_record_mac', () => {
     for (const n of [0, 1, 15]) {
       const r = pair()[1];
-      expectTlsError(() => r.open(Uint8Array.of(23, 3, 3, 0, n), 23, new Uint8Array(n)), 'BAD_RECORD_MAC', 'bad_record_mac');
+      expectTlsError(() => r.open(Uint8Array.of(23, 3, 3, 0, n), 23, new Uint8Array(n)), 'RECORD_AUTH_FAILED', 'bad_record_mac');
     }
   });
 

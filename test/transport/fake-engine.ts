@@ -2,7 +2,7 @@
  * A tiny stand-in for ClientConnection with a toy protocol, to test the adapters' pumping
  * without the real handshake:
  *   client → "HELLO\n"; server → "OK\n" completes the handshake, "FAIL\n" makes feed() throw
- *   HANDSHAKE_FAILURE after queueing "ALERT\n". Afterwards bytes pass through both ways;
+ *   NEGOTIATION_FAILED after queueing "ALERT\n". Afterwards bytes pass through both ways;
  *   "BYE\n" from the server is its close_notify; close() sends "BYE\n".
  * With `answerEverything`, after the handshake every byte received is answered with a byte of
  * its own and nothing reaches the application: a server that makes the engine reply (TLS 1.3
@@ -47,7 +47,7 @@ export class FakeEngine implements TlsEngine {
       this.hsBuf += dec.decode(data);
       if (this.hsBuf.startsWith('FAIL\n')) {
         this.out.push(enc.encode('ALERT\n'));
-        this.error = new TlsError('HANDSHAKE_FAILURE', 'the fake server said FAIL', { alert: 'handshake_failure' });
+        this.error = new TlsError('NEGOTIATION_FAILED', 'fake_server_fail', 'the fake server said FAIL');
         throw this.error;
       }
       if (!this.hsBuf.startsWith('OK\n')) return;
@@ -81,7 +81,7 @@ export class FakeEngine implements TlsEngine {
     return enc.encode(all.map((a) => dec.decode(a)).join(''));
   }
   write(data: Uint8Array): void {
-    if (this.closed) throw new TlsError('CLOSED', 'closed');
+    if (this.closed) throw new TlsError('CLOSED', 'write_after_close', 'closed');
     if (this.handshakeComplete) this.out.push(data);
     else this.pending.push(data);
   }

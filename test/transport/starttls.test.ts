@@ -112,7 +112,7 @@ describe('STARTTLS', () => {
     expect(err.code).toBe('UNEXPECTED_MESSAGE');
     const refused = await opened(await pgServer('N'));
     const err2 = (await within(pgSslRequest(refused).then(() => null, (e: unknown) => e))) as TlsError;
-    expect(err2.code).toBe('HANDSHAKE_FAILURE');
+    expect(err2.code).toBe('NEGOTIATION_FAILED');
     expect(err2.message).toMatch(/does not accept TLS/);
   });
 

@@ -133,7 +133,7 @@ describe('TLSSocket over TCP (fake engine)', () => {
     const errored = new Promise<unknown>((r) => sock.once('error', r));
     sock.end('early\n');
     const err = (await within(sock.handshake.then(() => null, (e: unknown) => e))) as TlsError;
-    expect(err.code).toBe('HANDSHAKE_FAILURE');
+    expect(err.code).toBe('NEGOTIATION_FAILED');
     expect(await within(errored)).toBe(err);
     expect(await within(srv.done)).toBe('HELLO\nALERT\n');
   });
@@ -170,7 +170,7 @@ describe('TLSSocket over TCP (fake engine)', () => {
     await within(closed(sock), 5000, "the socket's close");
     expect(events).toEqual(['error', 'close']);
     expect(error).toBeInstanceOf(TlsError);
-    expect((error as TlsError).code).toBe('HANDSHAKE_FAILURE');
+    expect((error as TlsError).code).toBe('NEGOTIATION_FAILED');
     expect(sock.destroyed).toBe(true);
     expect(await within(srv.done)).toBe('HELLO\nALERT\n');
   });
@@ -180,7 +180,7 @@ describe('TLSSocket over TCP (fake engine)', () => {
     const { sock, tcp, errors } = open(await srv.port);
     const err = await within(sock.handshake.then(() => null, (e: unknown) => e));
     expect(err).toBeInstanceOf(TlsError);
-    expect((err as TlsError).code).toBe('HANDSHAKE_FAILURE');
+    expect((err as TlsError).code).toBe('NEGOTIATION_FAILED');
     expect(await within(srv.done)).toBe('HELLO\nALERT\n');
     await within(new Promise((r) => (tcp.destroyed ? r(null) : tcp.once('close', r))));
     await within(closed(sock));
@@ -256,11 +256,11 @@ describe('TLSSocket over TCP (fake engine)', () => {
     await within(sock.handshake);
     const orig = engine.feed.bind(engine);
     engine.feed = (d) => {
-      if (engine.handshakeComplete) throw new TlsError('BAD_RECORD_MAC', 'bad mac', { alert: 'bad_record_mac' });
+      if (engine.handshakeComplete) throw new TlsError('RECORD_AUTH_FAILED', 'record_authentication_failed', 'bad mac');
       orig(d);
     };
     const err = await within(new Promise<Error>((r) => sock.on('error', r)));
-    expect((err as TlsError).code).toBe('BAD_RECORD_MAC');
+    expect((err as TlsError).code).toBe('RECORD_AUTH_FAILED');
     expect(sock.destroyed).toBe(true);
   });
 

@@ -77,7 +77,7 @@ describe('connectStreams adapter (fake engine)', () => {
     await readUntil(p.serverIn, 'HELLO\n');
     await p.serverOut.write(enc.encode('FAIL\n'));
     const err = (await pending.catch((e: unknown) => e)) as TlsError;
-    expect(err.code).toBe('HANDSHAKE_FAILURE');
+    expect(err.code).toBe('NEGOTIATION_FAILED');
     expect(await readUntil(p.serverIn, 'ALERT\n')).toBe('ALERT\n');
     expect((await p.serverIn.read()).done).toBe(true);
   });

@@ -105,7 +105,7 @@ describe('loadCertificates (PEM bundles and DER)', () => {
     expect(loadCertificates(new TextEncoder().encode(bundle), 'ca')).toHaveLength(2);
     expect(loadCertificates(undefined, 'ca')).toEqual([]);
   });
-  it('garbage is BAD_PEM naming the entry', () => {
+  it('garbage is BAD_CONFIG naming the entry', () => {
     const cases: Array<[unknown, RegExp]> = [
       ['hello', /ca\[0\]: no PEM CERTIFICATE block/],
       [[pems[0], '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----'], /ca\[1\].*not base64/],
@@ -118,7 +118,7 @@ describe('loadCertificates (PEM bundles and DER)', () => {
         loadCertificates(input as string, 'ca');
         expect.unreachable();
       } catch (e) {
-        expect((e as TlsError).code).toBe('BAD_PEM');
+        expect((e as TlsError).code).toBe('BAD_CONFIG');
         expect((e as TlsError).message).toMatch(re);
       }
     }

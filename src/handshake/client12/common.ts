@@ -3,9 +3,9 @@
  * shares: a ChangeCipherSpec is a protocol step that only ExpectServerCcs accepts (RFC 5246
  * §7.1), and a HelloRequest during the handshake is ignored (RFC 5246 §7.4.1.1).
  */
-import type { CipherSuite } from '../../crypto/suites.js';
+import type { Tls12Suite } from '../../crypto/suites.js';
 import { createAead } from '../../crypto/aead.js';
-import { TlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../../record/protection12.js';
 import type { RecordProtection } from '../../record/protection.js';
 import type { ResolvedConfig } from '../../config.js';
@@ -14,10 +14,10 @@ import { deriveKeyBlock12 } from '../prf12.js';
 import { decodeHelloRequest } from '../messages/empty.js';
 import type { Transcript } from '../transcript.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import type { ChainVerified, SignatureVerified } from '../verify.js';
+import type { CertificateDecision, KeyProof } from '../verify.js';
 
 export interface Handshake12 {
-  suite: CipherSuite;
+  suite: Tls12Suite;
   /** handshake_messages so far (RFC 5246 §7.4.9), hashed with the suite's PRF hash. */
   transcript: Transcript;
   clientRandom: Uint8Array;
@@ -35,9 +35,9 @@ export interface Handshake12 {
   clientAuth?: { requested: boolean; subject?: string; scheme?: string };
 }
 
-/** After the Certificate: the verified chain (its ServerKeyExchange signature is checked next). */
+/** After the Certificate: the certificate decision (its ServerKeyExchange signature is checked next). */
 export interface CertAuthenticated12 extends Handshake12 {
-  chain: ChainVerified;
+  chain: CertificateDecision;
   psk?: undefined;
 }
 /**
@@ -56,13 +56,14 @@ export interface KeyExchange12 {
   body: Uint8Array;
   preMasterSecret: Uint8Array;
   group: string | undefined;
-  sig: SignatureVerified | undefined;
+  /** The server's ServerKeyExchange signature, (RSA key exchange) the key transport to its certificate, or the PSK it accepted. */
+  keyProof: KeyProof;
   summary: Record<string, unknown>;
 }
 
 /** A ChangeCipherSpec where the state does not expect one (RFC 5246 §7.1: it is a protocol step). */
 export function unexpectedCcs(state: string): never {
-  throw new TlsError('UNEXPECTED_MESSAGE', `ChangeCipherSpec from the server in ${state}`, { alert: 'unexpected_message' });
+  throw peerError('UNEXPECTED_MESSAGE', 'unexpected_change_cipher_spec', `ChangeCipherSpec from the server in ${state}`);
 }
 
 /**
@@ -108,14 +109,14 @@ export function protections12(
   masterSecret: Uint8Array,
 ): { client: Tls12AeadProtection | Tls12CbcProtection; server: RecordProtection } {
   const s = hs.suite;
-  if (s.aead) {
+  if (s.protection === 'aead') {
     const kb = deriveKeyBlock12(s.hash, masterSecret, hs.clientRandom, hs.serverRandom, 0, s.keyLength, s.fixedIvLength);
     return {
       client: new Tls12AeadProtection(createAead(s.aead, kb.clientKey), kb.clientIv),
       server: new Tls12AeadProtection(createAead(s.aead, kb.serverKey), kb.serverIv),
     };
   }
-  const cbc = s.cbc!;
+  const cbc = s.cbc;
   const kb = deriveKeyBlock12(s.hash, masterSecret, hs.clientRandom, hs.serverRandom, cbc.macKeyLength, s.keyLength, 0);
   const common = { macHash: cbc.macHash, encryptThenMac: hs.etm, random: config.random };
   return {

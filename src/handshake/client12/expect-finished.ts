@@ -6,7 +6,7 @@
  * The CCS switches the read side to the new keys; the server's Finished is compared in
  * constant time; then the handshake is complete.
  */
-import { TlsError } from '../../errors.js';
+import { internalError, peerError } from '../../errors.js';
 import type { RecordProtection } from '../../record/protection.js';
 import type { HandshakeInfo } from '../../types.js';
 import { HandshakeType } from '../codec/types.js';
@@ -14,7 +14,7 @@ import { decodeFinished } from '../messages/finished.js';
 import { decodeNewSessionTicket12 } from '../messages/new-session-ticket.js';
 import { finished12, exportKeyingMaterial12 } from '../prf12.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import { verifyFinished, verifyReport } from '../verify.js';
+import { handshakeVerified, PskAccepted, SignatureVerified, verifyFinished, verifyReport, type FinishedVerified, type HandshakeVerified } from '../verify.js';
 import { acceptMessage12, ignoredHelloRequest, State12, type Authenticated12, type KeyExchange12 } from './common.js';
 import { ExpectTraffic12 } from './expect-traffic.js';
 
@@ -33,6 +33,14 @@ export type Keyed12 = Authenticated12 & {
    */
   ticket?: { lifetimeHint: number; ticket: Uint8Array };
 };
+
+/** The Finished proof with the server's authentication: its certificate and key proof, or the PSK. */
+function serverVerified12(finished: FinishedVerified, hs: Keyed12): HandshakeVerified {
+  const key = hs.kx.keyProof;
+  if (key instanceof PskAccepted) return handshakeVerified(finished, undefined, key);
+  if (hs.chain === undefined) throw internalError('key_proof_without_certificate', 'a certificate key proof without a certificate decision');
+  return handshakeVerified(finished, hs.chain, key);
+}
 
 export class ExpectNewSessionTicket12 extends State12 {
   readonly name = 'ExpectNewSessionTicket';
@@ -59,9 +67,7 @@ export class ExpectServerCcs implements HandshakeState {
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     if (ignoredHelloRequest(msg, ctx)) return this;
     // RFC 5246 §7.4.9: the server's Finished must come after its ChangeCipherSpec.
-    throw new TlsError('UNEXPECTED_MESSAGE', `expected the server's ChangeCipherSpec, got ${msg.type === HandshakeType.finished ? 'an unprotected Finished' : `handshake message ${msg.type}`}`, {
-      alert: 'unexpected_message',
-    });
+    throw peerError('UNEXPECTED_MESSAGE', 'finished_before_change_cipher_spec', `expected the server's ChangeCipherSpec, got ${msg.type === HandshakeType.finished ? 'an unprotected Finished' : `handshake message ${msg.type}`}`);
   }
 
   handleChangeCipherSpec(ctx: HandshakeContext): HandshakeState {
@@ -85,30 +91,31 @@ export class ExpectServerFinished extends State12 {
     // RFC 5246 §7.4.9: verify_data is 12 bytes for every suite we implement.
     const received = decodeFinished(msg.body, 12).verifyData;
     const expected = finished12(suite.hash, masterSecret, 'server finished', transcript.current());
-    verifyFinished(expected, received);
+    const finished = verifyFinished(expected, received);
     transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'finished', length: msg.raw.length, summary: {} });
     ctx.emit({ type: 'check', what: 'server Finished (PRF over the transcript, constant-time compare)', ok: true });
     this.storeTicket(ctx);
 
     const { chain, kx } = this.hs;
+    const proof = serverVerified12(finished, this.hs);
     const info: HandshakeInfo = {
       protocol: 'TLSv1.2',
       cipher: suite.name,
       group: kx.group,
-      signatureScheme: kx.sig?.scheme.name,
+      signatureScheme: kx.keyProof instanceof SignatureVerified ? kx.keyProof.scheme.name : undefined,
       alpn: this.hs.alpn,
       resumed: false,
       helloRetry: false,
       verify: chain ? verifyReport(chain) : { status: 'skipped', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] },
       serverName: ctx.config.sni,
       extendedMasterSecret: this.hs.ems,
-      ...(suite.cbc ? { encryptThenMac: this.hs.etm } : {}),
+      ...(suite.protection === 'cbc' ? { encryptThenMac: this.hs.etm } : {}),
       ...(chain?.ocsp ? { ocsp: chain.ocsp } : {}),
       ...(this.hs.clientAuth ? { clientAuth: this.hs.clientAuth } : {}),
       ...(this.hs.psk ? { pskIdentity: this.hs.psk.identity } : {}),
     };
-    const next = new ExpectTraffic12(this.hs.clientProtection);
+    const next = new ExpectTraffic12(proof, this.hs.clientProtection);
     const { clientRandom, serverRandom } = this.hs;
     ctx.setBindings({
       clientFinished: this.hs.clientFinished,
@@ -117,7 +124,7 @@ export class ExpectServerFinished extends State12 {
       exportKeyingMaterial: (label, context, length) =>
         exportKeyingMaterial12(suite.hash, masterSecret, label, clientRandom, serverRandom, context, length),
     });
-    ctx.complete(info);
+    ctx.complete(proof, info);
     return next;
   }
 

@@ -8,8 +8,9 @@ import { modpGroupByPrime } from '../../crypto/modp-primes.js';
 import { bytesToBigInt } from '../../crypto/bigint.js';
 import { rsaEncryptPkcs1 } from '../../crypto/rsa-encrypt.js';
 import type { PublicKey } from '../../crypto/types.js';
-import type { CipherSuite } from '../../crypto/suites.js';
-import { TlsError } from '../../errors.js';
+import type { Tls12Suite } from '../../crypto/suites.js';
+import { internalError, peerError } from '../../errors.js';
+import { withPeerValue } from '../crypto-errors.js';
 import { concat } from '../../wire/bytes.js';
 import { HandshakeType } from '../codec/types.js';
 import { decodeCertificate12 } from '../messages/certificate.js';
@@ -25,7 +26,7 @@ import {
   encodeClientKeyExchangeRsa,
 } from '../messages/key-exchange12.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState } from '../state.js';
-import { verifyHandshakeSignature, verifyServerCertificates } from '../verify.js';
+import { keyTransportedTo, verifyHandshakeSignature, verifyServerCertificates } from '../verify.js';
 import { acceptMessage12, State12, type Authenticated12, type CertAuthenticated12, type Handshake12, type KeyExchange12 } from './common.js';
 import { sendClientFlight } from './client-flight.js';
 
@@ -35,7 +36,7 @@ import { sendClientFlight } from './client-flight.js';
  * (rsaEncryption or RSASSA-PSS, RFC 8446 §4.2.3 schemes), RSA key exchange with an RSA key that
  * may encrypt (not an id-RSASSA-PSS key, RFC 4055 §1.2).
  */
-function keyFitsSuite(suite: CipherSuite, key: PublicKey): boolean {
+function keyFitsSuite(suite: Tls12Suite, key: PublicKey): boolean {
   if (suite.auth === 'ecdsa') return key.kind === 'ec' || key.kind === 'ed25519' || key.kind === 'ed448';
   if (key.kind !== 'rsa') return false;
   return suite.kx === 'rsa' ? !key.pss : true;
@@ -57,18 +58,14 @@ export class ExpectCertificate12 extends State12 {
     const chain = verifyServerCertificates(ctx.config, chainDer, ctx.now(), keyUsage);
     if (!keyFitsSuite(suite, chain.leafKey)) {
       const k = chain.leafKey;
-      throw new TlsError('HANDSHAKE_FAILURE', `the server certificate's ${k.kind}${k.kind === 'rsa' && k.pss ? ' (RSASSA-PSS only)' : ''} key does not fit ${suite.name}`, {
-        alert: 'unsupported_certificate',
-      });
+      throw peerError('UNSUPPORTED_CERTIFICATE', 'certificate_key_does_not_fit_suite', `the server certificate's ${k.kind}${k.kind === 'rsa' && k.pss ? ' (RSASSA-PSS only)' : ''} key does not fit ${suite.name}`);
     }
     // RFC 8422 §5.1: "servers MUST NOT negotiate the use of an ECC cipher suite unless they can
     // complete the handshake while respecting the choice of curves specified by the client":
     // an ECDSA leaf's curve must be one we listed in supported_groups.
     const lk = chain.leafKey;
     if (suite.auth === 'ecdsa' && lk.kind === 'ec' && !ctx.config.groups.some((g) => g.curve === lk.curve)) {
-      throw new TlsError('ILLEGAL_PARAMETER', `the server certificate's key is on ${lk.curve}, which is not among the groups offered`, {
-        alert: 'illegal_parameter',
-      });
+      throw peerError('ILLEGAL_VALUE', 'certificate_curve_not_offered', `the server certificate's key is on ${lk.curve}, which is not among the groups offered`);
     }
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate', length: msg.raw.length, summary: { certificates: chainDer.length } });
@@ -118,12 +115,13 @@ export class ExpectCertificateStatus12 extends State12 {
  * 46 random bytes, encrypted with RSAES-PKCS1-v1_5 to the server's certificate key.
  */
 function rsaKeyExchange(hs: CertAuthenticated12, ctx: HandshakeContext): KeyExchange12 {
+  const keyProof = keyTransportedTo(hs.chain);
   const key = hs.chain.leafKey;
-  if (key.kind !== 'rsa') throw new TlsError('INTERNAL', 'RSA key exchange without an RSA key');
+  if (key.kind !== 'rsa') throw internalError('rsa_key_exchange_without_rsa_key', 'RSA key exchange without an RSA key');
   const pms = concat(Uint8Array.of(0x03, 0x03), ctx.config.random(46));
-  const encrypted = rsaEncryptPkcs1(key, pms, ctx.config.random);
+  const encrypted = withPeerValue(() => rsaEncryptPkcs1(key, pms, ctx.config.random));
   ctx.emit({ type: 'check', what: 'RSA key exchange: premaster secret encrypted to the certificate key (no forward secrecy)', ok: true });
-  return { body: encodeClientKeyExchangeRsa(encrypted), preMasterSecret: pms, group: undefined, sig: undefined, summary: { keyExchange: 'RSA', encryptedLength: encrypted.length } };
+  return { body: encodeClientKeyExchangeRsa(encrypted), preMasterSecret: pms, group: undefined, keyProof, summary: { keyExchange: 'RSA', encryptedLength: encrypted.length } };
 }
 
 export class ExpectServerKeyExchange extends State12 {
@@ -150,7 +148,7 @@ export class ExpectServerKeyExchange extends State12 {
     // RFC 8422 §5.4: the curve MUST be one the client offered in supported_groups.
     const group = ctx.config.groups.find((g) => g.code === ske.group && g.kind === 'ecdhe');
     if (!group) {
-      throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses group 0x${ske.group.toString(16).padStart(4, '0')}, which we did not offer`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_key_exchange_unoffered_group', `ServerKeyExchange uses group 0x${ske.group.toString(16).padStart(4, '0')}, which we did not offer`);
     }
     // RFC 5246 §7.4.3: verify the signature with the scheme the server chose (offered, fits the key).
     const sig = verifyHandshakeSignature(ctx.config, '1.2', this.hs.chain, ske.scheme, this.signed(ske.params), ske.signature);
@@ -158,9 +156,9 @@ export class ExpectServerKeyExchange extends State12 {
     ctx.emit({ type: 'check', what: `ServerKeyExchange signature (${sig.scheme.name}) over the randoms and ${group.name} parameters`, ok: true });
     // RFC 8422 §5.11 / RFC 7748 §6: the server's point is validated before use.
     const share = generateKeyShare(group, ctx.config.random);
-    const pms = computeSharedSecret(share, ske.publicKey);
+    const pms = withPeerValue(() => computeSharedSecret(share, ske.publicKey));
     ctx.emit({ type: 'check', what: `server ${group.name} public value is valid`, ok: true });
-    return { body: encodeClientKeyExchangeEcdhe(share.publicKey), preMasterSecret: pms, group: group.name, sig, summary: { group: group.name } };
+    return { body: encodeClientKeyExchangeEcdhe(share.publicKey), preMasterSecret: pms, group: group.name, keyProof: sig, summary: { group: group.name } };
   }
 
   private dhe(msg: HandshakeMessage, ctx: HandshakeContext): KeyExchange12 {
@@ -174,16 +172,16 @@ export class ExpectServerKeyExchange extends State12 {
     let group: { name: string; p?: bigint; g?: bigint };
     if (modp) {
       if (bytesToBigInt(ske.g) !== modp.g) {
-        throw new TlsError('ILLEGAL_PARAMETER', `${modp.name} prime with a generator other than 2`, { alert: 'illegal_parameter' });
+        throw peerError('ILLEGAL_VALUE', 'dh_modp_generator_not_2', `${modp.name} prime with a generator other than 2`);
       }
       group = modp;
     } else {
-      const named = validateFfdheParams(p, bytesToBigInt(ske.g));
-      if (!named) throw new TlsError('INSUFFICIENT_SECURITY', 'server Diffie-Hellman group is not an RFC 7919 or RFC 3526 group', { alert: 'insufficient_security' });
+      const named = withPeerValue(() => validateFfdheParams(p, bytesToBigInt(ske.g)));
+      if (!named) throw peerError('WEAK_PARAMETERS', 'dh_group_unknown', 'server Diffie-Hellman group is not an RFC 7919 or RFC 3526 group');
       // RFC 7919 §4: when we listed ffdhe groups and the server picked one, it must be one of those.
       const offered = ctx.config.groups.filter((g) => g.kind === 'ffdhe');
       if (offered.length > 0 && !offered.includes(named)) {
-        throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses ${named.name}, which we did not offer`, { alert: 'illegal_parameter' });
+        throw peerError('ILLEGAL_VALUE', 'server_key_exchange_unoffered_group', `ServerKeyExchange uses ${named.name}, which we did not offer`);
       }
       group = named;
     }
@@ -192,9 +190,9 @@ export class ExpectServerKeyExchange extends State12 {
     ctx.emit({ type: 'check', what: `ServerKeyExchange signature (${sig.scheme.name}) over the randoms and ${group.name} parameters`, ok: true });
     const kp = dhGenerate(group.p!, group.g!, ctx.config.random);
     // RFC 7919 §5.1: 1 < Ys < p - 1 (dhShared refuses anything else); leading zeros stripped (RFC 5246 §8.1.2).
-    const pms = dhShared(kp, ske.Ys);
+    const pms = withPeerValue(() => dhShared(kp, ske.Ys));
     ctx.emit({ type: 'check', what: `server ${group.name} public value is in range`, ok: true });
-    return { body: encodeClientKeyExchangeDhe(kp.publicKey), preMasterSecret: pms, group: group.name, sig, summary: { group: group.name } };
+    return { body: encodeClientKeyExchangeDhe(kp.publicKey), preMasterSecret: pms, group: group.name, keyProof: sig, summary: { group: group.name } };
   }
 }
 

@@ -11,13 +11,18 @@ import { HandshakeType } from '../codec/types.js';
 import { decodeHelloRequest } from '../messages/empty.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { unexpectedCcs } from './common.js';
+import type { HandshakeVerified } from '../verify.js';
 
 export class ExpectTraffic12 implements HandshakeState {
   readonly name = 'ExpectTraffic';
   readonly afterServerFinished = true;
   /** Our write sequence number right after our last no_renegotiation warning. */
   private warnedAt: bigint | undefined;
-  constructor(private readonly write: { readonly sequenceNumber: bigint }) {}
+  constructor(
+    /** Only a verified handshake reaches traffic (handshake/verify.ts). */
+    readonly proof: HandshakeVerified,
+    private readonly write: { readonly sequenceNumber: bigint },
+  ) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     expectMessage(msg, HandshakeType.hello_request);

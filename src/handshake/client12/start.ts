@@ -11,7 +11,7 @@
  * The downgrade sentinel (RFC 8446 §4.1.3) and the version itself were checked by the caller.
  */
 import { suiteByCode } from '../../crypto/suites.js';
-import { TlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { equalBytesCT, fromUtf8 } from '../../wire/bytes.js';
 import { ExtensionType, extensionTypeName } from '../codec/types.js';
 import {
@@ -55,18 +55,16 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
   // RFC 5246 §7.4.1.3: cipher_suite is "selected by the server from the list in ClientHello".
   const suite = suiteByCode(sh.cipherSuite);
   if (!suite || suite.version !== '1.2' || !config.suites.some((s) => s.code === suite.code)) {
-    throw new TlsError('ILLEGAL_PARAMETER', `the server selected a cipher suite we did not offer for TLS 1.2 (0x${sh.cipherSuite.toString(16).padStart(4, '0')}${suite ? ` ${suite.name}` : ''})`, {
-      alert: 'illegal_parameter',
-    });
+    throw peerError('ILLEGAL_VALUE', 'server_hello_unoffered_cipher_suite', `the server selected a cipher suite we did not offer for TLS 1.2 (0x${sh.cipherSuite.toString(16).padStart(4, '0')}${suite ? ` ${suite.name}` : ''})`);
   }
   // RFC 5246 §7.4.1.3: compression_method "selected by the server from the list in ClientHello" (we offer only null).
   if (sh.compression !== 0) {
-    throw new TlsError('ILLEGAL_PARAMETER', `the server selected compression method ${sh.compression}; only null (0) was offered`, { alert: 'illegal_parameter' });
+    throw peerError('ILLEGAL_VALUE', 'server_hello_compression', `the server selected compression method ${sh.compression}; only null (0) was offered`);
   }
   // RFC 5246 §7.4.1.2: a session_id that matches ours would announce a resumption; ours is never a
   // real session (middlebox-compatibility random or empty), so the server cannot resume it.
   if (hello.sessionId.length > 0 && equalBytesCT(sh.sessionId, hello.sessionId)) {
-    throw new TlsError('ILLEGAL_PARAMETER', 'the server echoed our random session_id as if resuming a session we never had', { alert: 'illegal_parameter' });
+    throw peerError('ILLEGAL_VALUE', 'server_hello_unknown_session_resumed', 'the server echoed our random session_id as if resuming a session we never had');
   }
 
   // RFC 5246 §7.4.1.4: "If a client receives an extension type in ServerHello that it did not
@@ -87,7 +85,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
       case ExtensionType.ec_point_formats:
         // RFC 8422 §5.2: the server's list MUST contain uncompressed.
         if (!decodeEcPointFormats(data).includes(ECPointFormat.uncompressed)) {
-          throw new TlsError('ILLEGAL_PARAMETER', 'ec_point_formats in ServerHello without the uncompressed format', { alert: 'illegal_parameter' });
+          throw peerError('ILLEGAL_VALUE', 'ec_point_formats_no_uncompressed', 'ec_point_formats in ServerHello without the uncompressed format');
         }
         continue;
       case ExtensionType.alpn: {
@@ -95,7 +93,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
         const p = fromUtf8(decodeAlpnServer(data));
         // RFC 7301 §3.1: the server's choice MUST be one we offered.
         if (!config.alpn.includes(p)) {
-          throw new TlsError('ILLEGAL_PARAMETER', `the server selected ALPN protocol '${p}', which we did not offer`, { alert: 'illegal_parameter' });
+          throw peerError('ILLEGAL_VALUE', 'alpn_unoffered_protocol', `the server selected ALPN protocol '${p}', which we did not offer`);
         }
         alpn = p;
         continue;
@@ -107,8 +105,8 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
       case ExtensionType.encrypt_then_mac:
         decodeEncryptThenMac(data); // RFC 7366 §2: empty
         // RFC 7366 §3: a server that selects an AEAD (or stream) suite MUST NOT send it.
-        if (!suite.cbc) {
-          throw new TlsError('ILLEGAL_PARAMETER', `encrypt_then_mac with the AEAD suite ${suite.name} (RFC 7366 §3: CBC suites only)`, { alert: 'illegal_parameter' });
+        if (suite.protection !== 'cbc') {
+          throw peerError('ILLEGAL_VALUE', 'encrypt_then_mac_with_aead', `encrypt_then_mac with the AEAD suite ${suite.name} (RFC 7366 §3: CBC suites only)`);
         }
         etm = true;
         continue;
@@ -116,7 +114,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
         // RFC 5746 §3.4: on an initial handshake renegotiated_connection MUST be empty, else
         // "MUST abort the handshake (by sending a fatal handshake_failure alert)".
         if (decodeRenegotiationInfo(data).length !== 0) {
-          throw new TlsError('HANDSHAKE_FAILURE', 'renegotiation_info in the initial ServerHello is not empty (RFC 5746 §3.4)', { alert: 'handshake_failure' });
+          throw peerError('NEGOTIATION_FAILED', 'renegotiation_info_not_empty', 'renegotiation_info in the initial ServerHello is not empty (RFC 5746 §3.4)');
         }
         renegotiationInfo = true;
         continue;
@@ -138,9 +136,9 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
         continue; // negotiateRecordLimits below
     }
     if (TLS13_ONLY.has(type)) {
-      throw new TlsError('ILLEGAL_PARAMETER', `TLS 1.2 ServerHello carries the TLS 1.3 extension ${extensionTypeName(type)}`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'tls12_server_hello_tls13_extension', `TLS 1.2 ServerHello carries the TLS 1.3 extension ${extensionTypeName(type)}`);
     }
-    throw new TlsError('UNSUPPORTED_EXTENSION', `TLS 1.2 ServerHello carries ${extensionTypeName(type)}, which we did not offer`, { alert: 'unsupported_extension' });
+    throw peerError('UNOFFERED_EXTENSION', 'server_hello_unoffered_extension', `TLS 1.2 ServerHello carries ${extensionTypeName(type)}, which we did not offer`);
   }
 
   const limits = negotiateRecordLimits(config, sh.extensions, '1.2', 'TLS 1.2 ServerHello');
@@ -174,7 +172,7 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
     ok: true,
     detail: ems ? 'agreed: the master secret is bound to the handshake transcript' : 'not agreed by the server: the classic master secret is used (no protection against triple handshake)',
   });
-  if (suite.cbc) {
+  if (suite.protection === 'cbc') {
     ctx.emit({
       type: 'check',
       what: 'encrypt-then-MAC (RFC 7366)',

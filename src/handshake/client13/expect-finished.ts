@@ -10,7 +10,7 @@ import { encodeHandshake } from '../codec/handshake.js';
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { sendClientAuth13, type ClientAuthResult } from './client-auth.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import { verifyFinished, verifyReport, type ChainVerified, type SignatureVerified } from '../verify.js';
+import { handshakeVerified, verifyFinished, verifyReport, type CertificateDecision, type HandshakeVerified, type FinishedVerified, type PskAccepted, type SignatureVerified } from '../verify.js';
 import type { VerifyReport } from '../../types.js';
 import type { Handshake13 } from './expect-server-params.js';
 import { ExpectTraffic } from './expect-traffic.js';
@@ -20,7 +20,12 @@ import { exportKeyingMaterial13 } from '../key-schedule13.js';
  * How the server proved who it is: a verified chain and CertificateVerify signature, or the
  * external PSK it accepted (its Finished, checked here, is keyed from that PSK).
  */
-export type ServerAuth13 = { kind: 'certificate'; chain: ChainVerified; sig: SignatureVerified } | { kind: 'psk'; identity: string };
+export type ServerAuth13 = { kind: 'certificate'; chain: CertificateDecision; sig: SignatureVerified } | { kind: 'psk'; psk: PskAccepted };
+
+/** The Finished proof with the server's authentication (certificate and signature, or the PSK). */
+function serverVerified13(finished: FinishedVerified, auth: ServerAuth13): HandshakeVerified {
+  return auth.kind === 'certificate' ? handshakeVerified(finished, auth.chain, auth.sig) : handshakeVerified(finished, undefined, auth.psk);
+}
 
 /** A PSK handshake has no certificate to verify: 'skipped', with nothing in it. */
 const pskVerify = (): VerifyReport => ({ status: 'skipped', flags: [], certificates: [], peerCertificates: [], verifiedChain: [] });
@@ -38,7 +43,8 @@ export class ExpectFinished implements HandshakeState {
     const received = decodeFinished(msg.body, keys.serverHandshake.secret.length).verifyData;
     // RFC 8446 §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(.. CertificateVerify)).
     const expected = keys.finished(keys.serverHandshake.secret, transcript.current());
-    verifyFinished(expected, received);
+    const finished = verifyFinished(expected, received);
+    const proof = serverVerified13(finished, this.auth);
     ctx.emit({ type: 'message', direction: 'received', name: 'finished', length: msg.raw.length, summary: {} });
     ctx.emit({ type: 'check', what: 'server Finished (HMAC over the transcript, constant-time compare)', ok: true });
     transcript.add(msg.raw);
@@ -49,14 +55,15 @@ export class ExpectFinished implements HandshakeState {
     if (ctx.config.middleboxCompat && !this.hs.sentCcs) ctx.sendChangeCipherSpec();
     // RFC 8446 §4.4: [Certificate, CertificateVerify] answer a CertificateRequest, before Finished.
     if (this.hs.certRequest) {
-      return sendClientAuth13(ctx, this.hs.certRequest, transcript, false, (c, clientAuth) => this.sendFinished(c, app, clientAuth, received));
+      return sendClientAuth13(ctx, this.hs.certRequest, transcript, false, (c, clientAuth) => this.sendFinished(c, proof, app, clientAuth, received));
     }
-    return this.sendFinished(ctx, app, undefined, received);
+    return this.sendFinished(ctx, proof, app, undefined, received);
   }
 
   /** Our Finished, the application keys, and the handshake's end. */
   private sendFinished(
     ctx: HandshakeContext,
+    proof: HandshakeVerified,
     app: ReturnType<Handshake13['keys']['application']>,
     clientAuth: ClientAuthResult | undefined,
     received: Uint8Array,
@@ -67,8 +74,8 @@ export class ExpectFinished implements HandshakeState {
     ctx.sendHandshake(fin, {});
     transcript.add(fin);
 
-    ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead!, app.client.key), app.client.iv), 'client_application_traffic_secret_0');
-    ctx.setReadProtection(new Tls13Protection(createAead(suite.aead!, app.server.key), app.server.iv), 'server_application_traffic_secret_0');
+    ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead, app.client.key), app.client.iv), 'client_application_traffic_secret_0');
+    ctx.setReadProtection(new Tls13Protection(createAead(suite.aead, app.server.key), app.server.iv), 'server_application_traffic_secret_0');
 
     const info = {
       protocol: 'TLSv1.3' as const,
@@ -82,9 +89,9 @@ export class ExpectFinished implements HandshakeState {
       serverName: ctx.config.sni,
       ...(this.auth.kind === 'certificate' && this.auth.chain.ocsp ? { ocsp: this.auth.chain.ocsp } : {}),
       ...(clientAuth ? { clientAuth } : {}),
-      ...(this.auth.kind === 'psk' ? { pskIdentity: this.auth.identity } : {}),
+      ...(this.auth.kind === 'psk' ? { pskIdentity: this.auth.psk.identity } : {}),
     };
-    const next = new ExpectTraffic({
+    const next = new ExpectTraffic(proof, {
       transcript,
       suite,
       keys,
@@ -102,7 +109,7 @@ export class ExpectFinished implements HandshakeState {
       // RFC 8446 §7.5: no distinction between an absent and an empty context.
       exportKeyingMaterial: (label, context, length) => exportKeyingMaterial13(suite.hash, exporter, label, context ?? new Uint8Array(0), length),
     });
-    ctx.complete(info);
+    ctx.complete(proof, info);
     return next;
   }
 }

@@ -6,8 +6,9 @@
  */
 import { computeSharedSecret, groupByCode, type KeyShare } from '../../crypto/groups.js';
 import { createAead } from '../../crypto/aead.js';
-import { suiteByCode, type CipherSuite } from '../../crypto/suites.js';
-import { TlsError } from '../../errors.js';
+import { suiteByCode, type Tls13Suite } from '../../crypto/suites.js';
+import { peerError } from '../../errors.js';
+import { withPeerValue } from '../crypto-errors.js';
 import { Tls13Protection } from '../../record/protection.js';
 import { equalBytesCT, toHex } from '../../wire/bytes.js';
 import { ExtensionType, HandshakeType, ProtocolVersion, DOWNGRADE_TLS11, DOWNGRADE_TLS12, extensionTypeName } from '../codec/types.js';
@@ -39,7 +40,7 @@ export class ExpectServerHello implements HandshakeState {
     /** The ClientHello(s) sent so far, raw, for the transcript. */
     private readonly clientHelloRaw: Uint8Array,
     /** Set after a HelloRetryRequest: the transcript so far and the suite it chose. */
-    private readonly afterHrr: false | { transcript: Transcript; suite: CipherSuite },
+    private readonly afterHrr: false | { transcript: Transcript; suite: Tls13Suite },
   ) {
     this.name = afterHrr ? 'ExpectServerHelloAfterRetry' : 'ExpectServerHello';
   }
@@ -58,26 +59,24 @@ export class ExpectServerHello implements HandshakeState {
     }
     // RFC 8446 §4.2.1: a server selecting a version the client did not offer is illegal.
     if (!config.versions.has('1.3')) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'the server selected TLS 1.3, which was not offered', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_tls13_not_offered', 'the server selected TLS 1.3, which was not offered');
     }
     // RFC 8446 §4.1.3: legacy_version MUST be 0x0303 in a TLS 1.3 ServerHello.
     if (sh.legacyVersion !== ProtocolVersion.TLS12) {
-      throw new TlsError('ILLEGAL_PARAMETER', `TLS 1.3 ServerHello with legacy_version 0x${sh.legacyVersion.toString(16)}`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_legacy_version', `TLS 1.3 ServerHello with legacy_version 0x${sh.legacyVersion.toString(16)}`);
     }
     // RFC 8446 §4.1.3: legacy_session_id_echo MUST match what we sent.
     if (!equalBytesCT(sh.sessionId, this.hello.sessionId)) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'the server did not echo our legacy_session_id', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_session_id_mismatch', 'the server did not echo our legacy_session_id');
     }
     // RFC 8446 §4.1.3: legacy_compression_method MUST be 0.
     if (sh.compression !== 0) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'the server selected a compression method', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_compression', 'the server selected a compression method');
     }
     const suite = suiteByCode(sh.cipherSuite);
     // RFC 8446 §4.1.3: a cipher suite we did not offer (or a TLS 1.2 one) is illegal_parameter.
     if (!suite || suite.version !== '1.3' || !config.suites.some((s) => s.code === suite.code)) {
-      throw new TlsError('ILLEGAL_PARAMETER', `the server selected a cipher suite we did not offer for TLS 1.3 (0x${sh.cipherSuite.toString(16).padStart(4, '0')})`, {
-        alert: 'illegal_parameter',
-      });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_unoffered_cipher_suite', `the server selected a cipher suite we did not offer for TLS 1.3 (0x${sh.cipherSuite.toString(16).padStart(4, '0')})`);
     }
     const allowed = sh.isHelloRetryRequest ? HRR_ALLOWED : SH_ALLOWED;
     const sent = decodeClientHello(this.clientHelloRaw.subarray(4)).extensions;
@@ -86,26 +85,25 @@ export class ExpectServerHello implements HandshakeState {
         // RFC 8446 §4.2: an extension we did not send → unsupported_extension; one we sent that is
         // not specified for this message → illegal_parameter. "Sent" is read from our ClientHello.
         const offered = sent.has(type);
-        throw new TlsError(
-          offered ? 'ILLEGAL_PARAMETER' : 'UNSUPPORTED_EXTENSION',
-          `${sh.isHelloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} carries the ${extensionTypeName(type)} extension, which is not allowed there`,
-          { alert: offered ? 'illegal_parameter' : 'unsupported_extension' },
-        );
+        const where = sh.isHelloRetryRequest ? 'HelloRetryRequest' : 'ServerHello';
+        const explanation = `${where} carries the ${extensionTypeName(type)} extension, which is not allowed there`;
+        if (offered) throw peerError('ILLEGAL_VALUE', 'server_hello_forbidden_extension', explanation);
+        throw peerError('UNOFFERED_EXTENSION', 'server_hello_unoffered_extension', explanation);
       }
     }
     if (sh.extensions.has(ExtensionType.pre_shared_key) && !this.hello.psk) {
       // RFC 8446 §4.2: a response to an extension we did not send.
-      throw new TlsError('UNSUPPORTED_EXTENSION', 'the server selected a pre_shared_key we did not offer', { alert: 'unsupported_extension' });
+      throw peerError('UNOFFERED_EXTENSION', 'server_hello_unoffered_psk', 'the server selected a pre_shared_key we did not offer');
     }
     ctx.setVersion('1.3');
     return sh.isHelloRetryRequest ? this.helloRetry(sh, suite, msg, ctx) : this.serverHello(sh, suite, msg, ctx);
   }
 
-  private helloRetry(sh: ServerHello, suite: CipherSuite, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+  private helloRetry(sh: ServerHello, suite: Tls13Suite, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     const config = ctx.config;
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
     if (this.afterHrr) {
-      throw new TlsError('UNEXPECTED_MESSAGE', 'a second HelloRetryRequest', { alert: 'unexpected_message' });
+      throw peerError('UNEXPECTED_MESSAGE', 'second_hello_retry_request', 'a second HelloRetryRequest');
     }
     const ksExt = sh.extensions.get(ExtensionType.key_share);
     const cookieExt = sh.extensions.get(ExtensionType.cookie);
@@ -115,22 +113,18 @@ export class ExpectServerHello implements HandshakeState {
       const group = config.groups.find((g) => g.code === groupCode);
       // RFC 8446 §4.1.4: the selected group MUST be one we offered in supported_groups...
       if (!group) {
-        throw new TlsError('ILLEGAL_PARAMETER', `HelloRetryRequest selected a group we did not offer (0x${groupCode.toString(16).padStart(4, '0')})`, {
-          alert: 'illegal_parameter',
-        });
+        throw peerError('ILLEGAL_VALUE', 'hrr_unoffered_group', `HelloRetryRequest selected a group we did not offer (0x${groupCode.toString(16).padStart(4, '0')})`);
       }
       // ...and MUST NOT be one we already sent a key share for.
       if (this.hello.keyShares.some((k) => k.group.code === groupCode)) {
-        throw new TlsError('ILLEGAL_PARAMETER', `HelloRetryRequest asked for ${group.name}, for which we already sent a key share`, {
-          alert: 'illegal_parameter',
-        });
+        throw peerError('ILLEGAL_VALUE', 'hrr_group_already_shared', `HelloRetryRequest asked for ${group.name}, for which we already sent a key share`);
       }
       newShares = makeKeyShares(config, [group]);
     }
     const cookie = cookieExt ? decodeCookie(cookieExt) : undefined;
     // RFC 8446 §4.1.4: an HRR that would not change the ClientHello is illegal_parameter.
     if (!ksExt && !cookie) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'HelloRetryRequest that changes nothing (no key_share, no cookie)', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'hrr_changes_nothing', 'HelloRetryRequest that changes nothing (no key_share, no cookie)');
     }
     ctx.emit({ type: 'check', what: 'HelloRetryRequest is well-formed', ok: true, detail: ksExt ? `retry with ${newShares[0]!.group.name}` : 'retry with cookie' });
     // RFC 8446 §4.4.1: the transcript restarts with message_hash(ClientHello1), then the HRR.
@@ -150,10 +144,10 @@ export class ExpectServerHello implements HandshakeState {
     return new ExpectServerHello(params, ch2.raw, { transcript, suite });
   }
 
-  private serverHello(sh: ServerHello, suite: CipherSuite, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
+  private serverHello(sh: ServerHello, suite: Tls13Suite, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     // RFC 8446 §4.1.4: the ServerHello's suite MUST equal the HelloRetryRequest's.
     if (this.afterHrr && this.afterHrr.suite.code !== suite.code) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'the ServerHello cipher suite differs from the HelloRetryRequest one', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_suite_differs_from_hrr', 'the ServerHello cipher suite differs from the HelloRetryRequest one');
     }
     const psk = this.acceptedPsk(sh, suite, ctx);
     const ksExt = sh.extensions.get(ExtensionType.key_share);
@@ -163,12 +157,13 @@ export class ExpectServerHello implements HandshakeState {
       // RFC 8446 §9.2: a (EC)DHE handshake without key_share is missing_extension; only psk_ke
       // (which we offer only when pskMode says so) goes without one (§4.2.9).
       if (!psk || ctx.config.pskMode !== 'psk_ke') {
-        throw new TlsError('MISSING_EXTENSION', psk ? 'the ServerHello selected our PSK without key_share (psk_ke), but we offered only psk_dhe_ke' : 'the ServerHello has no key_share', { alert: 'missing_extension' });
+        if (psk) throw peerError('MISSING_EXTENSION', 'server_hello_psk_ke_not_offered', 'the ServerHello selected our PSK without key_share (psk_ke), but we offered only psk_dhe_ke');
+        throw peerError('MISSING_EXTENSION', 'server_hello_no_key_share', 'the ServerHello has no key_share');
       }
       ctx.emit({ type: 'check', what: 'PSK key exchange mode', ok: true, detail: 'psk_ke: no (EC)DHE, no forward secrecy (as configured by pskMode)' });
     } else {
       if (psk && ctx.config.pskMode === 'psk_ke') {
-        throw new TlsError('ILLEGAL_PARAMETER', 'the server answered our PSK with a key_share (psk_dhe_ke), but we offered only psk_ke', { alert: 'illegal_parameter' });
+        throw peerError('ILLEGAL_VALUE', 'server_hello_psk_dhe_ke_not_offered', 'the server answered our PSK with a key_share (psk_dhe_ke), but we offered only psk_ke');
       }
       ({ shared, group } = this.keyShare(ksExt, ctx));
     }
@@ -176,16 +171,16 @@ export class ExpectServerHello implements HandshakeState {
   }
 
   /** RFC 8446 §4.2.11: the server's selected_identity must be one we offered, with the suite's hash. */
-  private acceptedPsk(sh: ServerHello, suite: CipherSuite, ctx: HandshakeContext): ExternalPsk | undefined {
+  private acceptedPsk(sh: ServerHello, suite: Tls13Suite, ctx: HandshakeContext): ExternalPsk | undefined {
     const ext = sh.extensions.get(ExtensionType.pre_shared_key);
     const psk = this.hello.psk;
     if (!ext || !psk) return undefined;
     const selected = decodePreSharedKeyServer(ext);
     if (selected !== 0) {
-      throw new TlsError('ILLEGAL_PARAMETER', `the server selected PSK identity ${selected}; we offered only one`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_psk_identity_not_offered', `the server selected PSK identity ${selected}; we offered only one`);
     }
     if (suite.hash !== psk.hash) {
-      throw new TlsError('ILLEGAL_PARAMETER', `the server selected our PSK (bound to ${psk.hash}) with ${suite.name}, whose hash differs`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_psk_hash_mismatch', `the server selected our PSK (bound to ${psk.hash}) with ${suite.name}, whose hash differs`);
     }
     ctx.emit({ type: 'check', what: `server accepted the external PSK "${psk.identityText}"`, ok: true, detail: 'no certificate: its Finished proves it holds the key' });
     return psk;
@@ -197,18 +192,16 @@ export class ExpectServerHello implements HandshakeState {
     // RFC 8446 §4.2.8: the server's share MUST be in a group we sent a share for.
     if (!mine) {
       const g = groupByCode(entry.group);
-      throw new TlsError('ILLEGAL_PARAMETER', `the server's key share is for ${g ? g.name : `group 0x${entry.group.toString(16)}`}, for which we sent no share`, {
-        alert: 'illegal_parameter',
-      });
+      throw peerError('ILLEGAL_VALUE', 'server_hello_key_share_unoffered_group', `the server's key share is for ${g ? g.name : `group 0x${entry.group.toString(16)}`}, for which we sent no share`);
     }
-    const shared = computeSharedSecret(mine, entry.keyExchange);
+    const shared = withPeerValue(() => computeSharedSecret(mine, entry.keyExchange));
     ctx.emit({ type: 'check', what: `server key share (${mine.group.name}) is a valid public value`, ok: true });
     return { shared, group: mine.group };
   }
 
   private keysAndNext(
     sh: ServerHello,
-    suite: CipherSuite,
+    suite: Tls13Suite,
     msg: HandshakeMessage,
     ctx: HandshakeContext,
     shared: Uint8Array | null,
@@ -227,8 +220,8 @@ export class ExpectServerHello implements HandshakeState {
     const keys = new HandshakeKeySchedule13(suite, shared, transcript.current(), this.hello.random, ctx, psk?.key);
     // Read the server's flight under server_handshake_traffic_secret; our alerts and Finished
     // go under client_handshake_traffic_secret (RFC 8446 §7.3).
-    ctx.setReadProtection(new Tls13Protection(createAead(suite.aead!, keys.serverHandshake.key), keys.serverHandshake.iv), 'server_handshake_traffic_secret');
-    ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead!, keys.clientHandshake.key), keys.clientHandshake.iv), 'client_handshake_traffic_secret');
+    ctx.setReadProtection(new Tls13Protection(createAead(suite.aead, keys.serverHandshake.key), keys.serverHandshake.iv), 'server_handshake_traffic_secret');
+    ctx.setWriteProtection(new Tls13Protection(createAead(suite.aead, keys.clientHandshake.key), keys.clientHandshake.iv), 'client_handshake_traffic_secret');
     return new ExpectEncryptedExtensions({
       suite,
       group,
@@ -245,29 +238,25 @@ export class ExpectServerHello implements HandshakeState {
   private notTls13(sh: ServerHello, version: number, msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     const config = ctx.config;
     if (sh.isHelloRetryRequest) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'HelloRetryRequest without TLS 1.3 in supported_versions', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'hrr_without_tls13', 'HelloRetryRequest without TLS 1.3 in supported_versions');
     }
     if (this.afterHrr) {
       // RFC 8446 §4.1.4: after an HRR the server MUST select TLS 1.3.
-      throw new TlsError('ILLEGAL_PARAMETER', 'the server selected an older version after a HelloRetryRequest', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'version_changed_after_hrr', 'the server selected an older version after a HelloRetryRequest');
     }
     if (sh.extensions.has(ExtensionType.supported_versions)) {
       // RFC 8446 §4.2.1: supported_versions in a ServerHello may only select TLS 1.3 or later.
-      throw new TlsError('ILLEGAL_PARAMETER', `supported_versions in ServerHello selects 0x${version.toString(16)}`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'supported_versions_bad_value', `supported_versions in ServerHello selects 0x${version.toString(16)}`);
     }
     if (version !== ProtocolVersion.TLS12 || !config.versions.has('1.2')) {
       const v = version === ProtocolVersion.TLS12 ? 'TLS 1.2' : version === ProtocolVersion.TLS11 ? 'TLS 1.1' : version === ProtocolVersion.TLS10 ? 'TLS 1.0' : `0x${version.toString(16)}`;
-      throw new TlsError('PROTOCOL_VERSION', `the server selected ${v}, but this client accepts only TLS ${config.minVersion === config.maxVersion ? config.minVersion : `${config.minVersion}-${config.maxVersion}`}`, {
-        alert: 'protocol_version',
-      });
+      throw peerError('UNSUPPORTED_VERSION', 'version_not_enabled', `the server selected ${v}, but this client accepts only TLS ${config.minVersion === config.maxVersion ? config.minVersion : `${config.minVersion}-${config.maxVersion}`}`);
     }
     // RFC 8446 §4.1.3: a TLS 1.3-capable client that negotiates 1.2 MUST check the sentinel.
     if (config.versions.has('1.3')) {
       const tail = sh.random.subarray(24);
       if (equalBytesCT(tail, DOWNGRADE_TLS12) || equalBytesCT(tail, DOWNGRADE_TLS11)) {
-        throw new TlsError('DOWNGRADE_DETECTED', 'the ServerHello random carries the TLS 1.3 downgrade sentinel: an attacker may be forcing an older version', {
-          alert: 'illegal_parameter',
-        });
+        throw peerError('DOWNGRADE_DETECTED', 'tls13_downgrade_sentinel', 'the ServerHello random carries the TLS 1.3 downgrade sentinel: an attacker may be forcing an older version');
       }
     }
     ctx.setVersion('1.2');

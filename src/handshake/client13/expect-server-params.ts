@@ -3,9 +3,9 @@
  * EncryptedExtensions → [CertificateRequest] → Certificate → CertificateVerify.
  * Each state takes exactly one message type; anything else is unexpected_message.
  */
-import type { CipherSuite } from '../../crypto/suites.js';
+import type { Tls13Suite } from '../../crypto/suites.js';
 import type { NamedGroup } from '../../crypto/groups.js';
-import { TlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { fromUtf8 } from '../../wire/bytes.js';
 import { ExtensionType, HandshakeType, extensionTypeName } from '../codec/types.js';
 import { decodeAlpnServer, decodeCertificateStatus, decodeServerNameServer } from '../extensions/index.js';
@@ -16,7 +16,7 @@ import { decodeCertificateRequest13 } from '../messages/certificate-request.js';
 import { decodeCertificateVerify } from '../messages/certificate-verify.js';
 import type { Transcript } from '../transcript.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import { certificateVerifyContent13, verifyHandshakeSignature, verifyServerCertificates, type ChainVerified, type SignatureVerified } from '../verify.js';
+import { certificateVerifyContent13, pskAccepted, verifyHandshakeSignature, verifyServerCertificates, type CertificateDecision, type SignatureVerified } from '../verify.js';
 import type { HandshakeKeySchedule13 } from './keys.js';
 import { ExpectFinished } from './expect-finished.js';
 import { negotiateRecordLimits } from '../record-limits.js';
@@ -25,7 +25,7 @@ import { readCertRequest13, type CertRequest13 } from './client-auth.js';
 
 /** What the 1.3 states carry from one to the next. */
 export interface Handshake13 {
-  suite: CipherSuite;
+  suite: Tls13Suite;
   /** The (EC)DHE group; undefined for psk_ke. */
   group: NamedGroup | undefined;
   /** Set when the server accepted our external PSK: no certificate follows (RFC 8446 §2.2). */
@@ -80,7 +80,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     const config = ctx.config;
     for (const type of exts.keys()) {
       if (NEVER_IN_EE.has(type)) {
-        throw new TlsError('ILLEGAL_PARAMETER', `EncryptedExtensions carries ${extensionTypeName(type)}, which is not allowed there`, { alert: 'illegal_parameter' });
+        throw peerError('ILLEGAL_VALUE', 'encrypted_extensions_forbidden_extension', `EncryptedExtensions carries ${extensionTypeName(type)}, which is not allowed there`);
       }
       const offered =
         type === ExtensionType.supported_groups ||
@@ -90,7 +90,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
         (type === ExtensionType.record_size_limit && config.recordSizeLimit !== undefined);
       if (!EE_ALLOWED.has(type) || !offered) {
         // RFC 8446 §4.2: a response to an extension we did not send is unsupported_extension.
-        throw new TlsError('UNSUPPORTED_EXTENSION', `EncryptedExtensions carries ${extensionTypeName(type)}, which we did not offer`, { alert: 'unsupported_extension' });
+        throw peerError('UNOFFERED_EXTENSION', 'encrypted_extensions_unoffered_extension', `EncryptedExtensions carries ${extensionTypeName(type)}, which we did not offer`);
       }
     }
     const limits = negotiateRecordLimits(config, exts, '1.3', 'EncryptedExtensions');
@@ -103,7 +103,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
       const p = fromUtf8(decodeAlpnServer(alpnExt));
       // RFC 7301 §3.1: the server's choice MUST be one we offered.
       if (!config.alpn.includes(p)) {
-        throw new TlsError('ILLEGAL_PARAMETER', `the server selected ALPN protocol '${p}', which we did not offer`, { alert: 'illegal_parameter' });
+        throw peerError('ILLEGAL_VALUE', 'alpn_unoffered_protocol', `the server selected ALPN protocol '${p}', which we did not offer`);
       }
       alpn = p;
     }
@@ -113,7 +113,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     const hs = { ...this.hs, ...(alpn !== undefined ? { alpn } : {}) };
     // RFC 8446 §2.2 / §4.3.2: a PSK handshake has no Certificate, CertificateVerify or
     // CertificateRequest: the server's Finished, keyed from the PSK, authenticates it.
-    if (hs.psk) return new ExpectFinished(hs, { kind: 'psk', identity: hs.psk.identityText });
+    if (hs.psk) return new ExpectFinished(hs, { kind: 'psk', psk: pskAccepted(hs.psk.identityText) });
     return new ExpectCertificateOrCertReq(hs);
   }
 }
@@ -130,7 +130,7 @@ export class ExpectCertificateOrCertReq implements HandshakeState {
     const certRequest = readCertRequest13(req);
     // RFC 8446 §4.3.2: in the handshake, certificate_request_context is empty.
     if (req.context.length !== 0) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'CertificateRequest in the handshake with a non-empty context', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'certificate_request_context_not_empty', 'CertificateRequest in the handshake with a non-empty context');
     }
     this.hs.transcript.add(msg.raw);
     ctx.emit({ type: 'message', direction: 'received', name: 'certificate_request', length: msg.raw.length, summary: { extensions: [...req.extensions.keys()].map(extensionTypeName), certificateAuthorities: certRequest.authorities.length } });
@@ -147,7 +147,7 @@ export class ExpectCertificate implements HandshakeState {
     const cert = decodeCertificate13(msg.body);
     // RFC 8446 §4.4.2: the server's certificate_request_context is empty.
     if (cert.context.length !== 0) {
-      throw new TlsError('ILLEGAL_PARAMETER', 'server Certificate with a non-empty request context', { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'certificate_context_not_empty', 'server Certificate with a non-empty request context');
     }
     let staple: Uint8Array | undefined;
     for (const [i, e] of cert.entries.entries()) {
@@ -159,7 +159,7 @@ export class ExpectCertificate implements HandshakeState {
           continue;
         }
         // RFC 8446 §4.4.2: only extensions we offered in ClientHello (status_request, SCT) may appear.
-        throw new TlsError('UNSUPPORTED_EXTENSION', `CertificateEntry carries ${extensionTypeName(type)}, which we did not request`, { alert: 'unsupported_extension' });
+        throw peerError('UNOFFERED_EXTENSION', 'certificate_entry_unrequested_extension', `CertificateEntry carries ${extensionTypeName(type)}, which we did not request`);
       }
     }
     const chainDer = cert.entries.map((e) => e.data);
@@ -181,7 +181,7 @@ export class ExpectCertificateVerify implements HandshakeState {
   readonly name = 'ExpectCertificateVerify';
   constructor(
     private readonly hs: Handshake13,
-    private readonly chain: ChainVerified,
+    private readonly chain: CertificateDecision,
   ) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {

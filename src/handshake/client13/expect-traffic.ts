@@ -5,8 +5,8 @@
  * `postHandshakeAuth` is set, post-handshake client authentication (RFC 8446 §4.6.2).
  */
 import { createAead } from '../../crypto/aead.js';
-import type { CipherSuite } from '../../crypto/suites.js';
-import { TlsError } from '../../errors.js';
+import type { Tls13Suite } from '../../crypto/suites.js';
+import { peerError } from '../../errors.js';
 import { Tls13Protection } from '../../record/protection.js';
 import { HandshakeType } from '../codec/types.js';
 import { encodeHandshake } from '../codec/handshake.js';
@@ -16,6 +16,7 @@ import { decodeNewSessionTicket13 } from '../messages/new-session-ticket.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import type { HandshakeKeySchedule13 } from './keys.js';
 import type { Transcript } from '../transcript.js';
+import type { HandshakeVerified } from '../verify.js';
 import { decodeCertificateRequest13 } from '../messages/certificate-request.js';
 import { encodeFinished } from '../messages/finished.js';
 import { readCertRequest13, sendClientAuth13 } from './client-auth.js';
@@ -23,7 +24,7 @@ import { readCertRequest13, sendClientAuth13 } from './client-auth.js';
 interface TrafficState {
   /** The transcript through our Finished: the context of post-handshake authentication (RFC 8446 §4.4.1). */
   transcript: Transcript;
-  suite: CipherSuite;
+  suite: Tls13Suite;
   keys: HandshakeKeySchedule13;
   clientSecret: Uint8Array;
   serverSecret: Uint8Array;
@@ -41,7 +42,11 @@ export class ExpectTraffic implements HandshakeState {
    * that answer is the last record we sent, and it answers every request received since.
    */
   private answeredWith: Tls13Protection | undefined;
-  constructor(private readonly t: TrafficState) {}
+  constructor(
+    /** Only a verified handshake reaches traffic (handshake/verify.ts). */
+    readonly proof: HandshakeVerified,
+    private readonly t: TrafficState,
+  ) {}
 
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     // RFC 8446 §4.6.2: a CertificateRequest after the handshake only when we offered post_handshake_auth.
@@ -56,7 +61,7 @@ export class ExpectTraffic implements HandshakeState {
     const nst = decodeNewSessionTicket13(msg.body);
     // RFC 8446 §4.6.1: lifetime MUST NOT exceed 7 days.
     if (nst.lifetime > 604800) {
-      throw new TlsError('ILLEGAL_PARAMETER', `NewSessionTicket lifetime ${nst.lifetime}s exceeds 7 days`, { alert: 'illegal_parameter' });
+      throw peerError('ILLEGAL_VALUE', 'ticket_lifetime_over_7_days', `NewSessionTicket lifetime ${nst.lifetime}s exceeds 7 days`);
     }
     ctx.noise('NewSessionTicket', 'tickets');
     const h = this.t.suite.hash;
@@ -107,7 +112,7 @@ export class ExpectTraffic implements HandshakeState {
     // RFC 8446 §4.6.3: the peer now sends under the next server secret.
     const nextServer = this.t.keys.next(this.t.serverSecret);
     this.t.serverSecret = nextServer.secret;
-    ctx.setReadProtection(new Tls13Protection(createAead(this.t.suite.aead!, nextServer.key), nextServer.iv), 'server_application_traffic_secret_N+1');
+    ctx.setReadProtection(new Tls13Protection(createAead(this.t.suite.aead, nextServer.key), nextServer.iv), 'server_application_traffic_secret_N+1');
     // RFC 8446 §4.6.3: "an implementation which receives multiple KeyUpdates while it is silent
     // [responds] with a single update". A storm of requests costs one answer, not one each.
     const answered = this.answeredWith !== undefined && this.answeredWith.sequenceNumber === 0n;
@@ -129,7 +134,7 @@ export class ExpectTraffic implements HandshakeState {
     ctx.emit({ type: 'key-update', direction: 'sent', updateRequested: requestPeer });
     const nextClient = this.t.keys.next(this.t.clientSecret);
     this.t.clientSecret = nextClient.secret;
-    this.answeredWith = new Tls13Protection(createAead(this.t.suite.aead!, nextClient.key), nextClient.iv);
+    this.answeredWith = new Tls13Protection(createAead(this.t.suite.aead, nextClient.key), nextClient.iv);
     ctx.setWriteProtection(this.answeredWith, 'client_application_traffic_secret_N+1');
   }
 }

@@ -9,7 +9,7 @@
  *     → c/s ap traffic, exporter, resumption (CH..server Finished / client Finished)
  */
 import { hkdfExtract, HASH_LEN } from '../../crypto/hash.js';
-import type { CipherSuite } from '../../crypto/suites.js';
+import type { Tls13Suite } from '../../crypto/suites.js';
 import { toHex } from '../../wire/bytes.js';
 import { deriveSecret, emptyHash, finishedVerifyData, trafficKeys, nextApplicationTrafficSecret } from '../key-schedule13.js';
 import type { HandshakeContext } from '../state.js';
@@ -33,7 +33,7 @@ export class HandshakeKeySchedule13 {
   private readonly hashLen: number;
 
   constructor(
-    readonly suite: CipherSuite,
+    readonly suite: Tls13Suite,
     /** The (EC)DHE shared secret; null for psk_ke (RFC 8446 §7.1: zeros). */
     sharedSecretOrNull: Uint8Array | null,
     /** Transcript-Hash(ClientHello..ServerHello) */

@@ -15,11 +15,11 @@
  * Oversized messages: RFC 8446 names no alert for a message larger than we will buffer. rustls
  * reports `InvalidMessage::HandshakePayloadTooLarge`, which its `From<InvalidMessage> for
  * AlertDescription` maps to decode_error; OpenSSL sends illegal_parameter (EXCESSIVE_MESSAGE_SIZE)
- * and Go internal_error. We follow rustls: DECODE_ERROR / decode_error, detail.reason
- * 'handshake message too large', raised as soon as the 4-byte header is seen (nothing more is
+ * and Go internal_error. We follow rustls: MALFORMED_MESSAGE / decode_error, reason
+ * 'handshake_message_too_large', raised as soon as the 4-byte header is seen (nothing more is
  * buffered for it).
  */
-import { TlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import { handshakeTypeName } from './types.js';
 
@@ -58,7 +58,7 @@ export function decodeHandshake(bytes: Uint8Array): HandshakeMessage {
 }
 
 export interface HandshakeJoinerOptions {
-  /** Largest accepted body length; larger → DECODE_ERROR. Default DEFAULT_MAX_HANDSHAKE_SIZE. */
+  /** Largest accepted body length; larger → MALFORMED_MESSAGE. Default DEFAULT_MAX_HANDSHAKE_SIZE. */
   maxMessageSize?: number;
   /**
    * Largest Certificate / CertificateRequest body (the messages that carry certificate chains
@@ -100,7 +100,7 @@ export class HandshakeJoiner {
     return this.end > this.start;
   }
 
-  /** Append one record's handshake fragment. Throws DECODE_ERROR if the head message is too large. */
+  /** Append one record's handshake fragment. Throws MALFORMED_MESSAGE if the head message is too large. */
   push(fragment: Uint8Array): void {
     if (fragment.length === 0) return;
     const have = this.end - this.start;
@@ -142,11 +142,9 @@ export class HandshakeJoiner {
     const max = CERTIFICATE_TYPES.has(b[s]!) ? this.maxCertificateSize : this.maxMessageSize;
     if (len > max) {
       const hint = CERTIFICATE_TYPES.has(b[s]!) ? ' (raise `maxHandshakeSize` to accept it)' : '';
-      throw new TlsError(
-        'DECODE_ERROR',
-        `${handshakeTypeName(b[s]!)} message of ${len} bytes exceeds the limit of ${max}${hint}`,
-        { alert: 'decode_error', detail: { reason: 'handshake message too large', type: b[s]!, length: len } },
-      );
+      throw peerError('MALFORMED_MESSAGE', 'handshake_message_too_large', `${handshakeTypeName(b[s]!)} message of ${len} bytes exceeds the limit of ${max}${hint}`, {
+        detail: { reason: 'handshake message too large', type: b[s]!, length: len },
+      });
     }
     return len;
   }

@@ -21,7 +21,7 @@ export function encodeAlpn(protocols: readonly (string | Uint8Array)[]): Uint8Ar
 export function decodeAlpn(data: Uint8Array): Uint8Array[] {
   const r = new Reader(data, 'alpn');
   const list = r.sub16('protocol_name_list');
-  if (list.isEmpty()) throw decodeError('alpn: empty protocol_name_list');
+  if (list.isEmpty()) throw decodeError('empty_list', 'alpn: empty protocol_name_list');
   const out = list.list((r) => r.vec8('ProtocolName', 1));
   r.end();
   return out;
@@ -33,7 +33,7 @@ export function encodeAlpnServer(protocol: string | Uint8Array): Uint8Array {
 }
 export function decodeAlpnServer(data: Uint8Array): Uint8Array {
   const list = decodeAlpn(data);
-  if (list.length !== 1) throw decodeError('alpn: server must select exactly one protocol');
+  if (list.length !== 1) throw decodeError('alpn_not_exactly_one', 'alpn: server must select exactly one protocol');
   return list[0]!;
 }
 

@@ -16,7 +16,7 @@
  * illegal_parameter, as rustls (`InvalidMessage::DuplicateExtension` → IllegalParameter) and
  * OpenSSL (`tls_collect_extensions`) do.
  */
-import { tlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import type { Reader } from '../../wire/reader.js';
 import { Writer, write } from '../../wire/writer.js';
 import { extensionTypeName } from '../codec/types.js';
@@ -55,7 +55,7 @@ export function encodeExtensions(list: ExtensionList): Uint8Array {
 
 /**
  * Read a u16-prefixed extension block from r. `where` names the message for errors
- * (e.g. 'ServerHello'). Duplicate types → ILLEGAL_PARAMETER.
+ * (e.g. 'ServerHello'). Duplicate types → ILLEGAL_VALUE.
  */
 export function decodeExtensions(r: Reader, where: string): Extensions {
   const block = r.sub16(`${where}.extensions`);
@@ -65,9 +65,7 @@ export function decodeExtensions(r: Reader, where: string): Extensions {
     const data = block.vec16(`${extensionTypeName(type)} extension_data`);
     // RFC 8446 §4.2: There MUST NOT be more than one extension of the same type in a given block.
     if (out.has(type)) {
-      throw tlsError('ILLEGAL_PARAMETER', `${where}: duplicate ${extensionTypeName(type)} extension`, {
-        detail: { extension: type },
-      });
+      throw peerError('ILLEGAL_VALUE', 'duplicate_extension', `${where}: duplicate ${extensionTypeName(type)} extension`, { detail: { extension: type } });
     }
     out.set(type, data);
   }

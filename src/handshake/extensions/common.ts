@@ -13,7 +13,7 @@ export function encodeEmpty(): Uint8Array {
   return new Uint8Array(0);
 }
 export function decodeEmpty(data: Uint8Array, what: string): void {
-  if (data.length !== 0) throw decodeError(`${what}: extension_data must be empty`);
+  if (data.length !== 0) throw decodeError('extension_data_not_empty', `${what}: extension_data must be empty`);
 }
 
 /** `uint16 list<min..max>` with a u16 byte-length prefix. */
@@ -23,8 +23,8 @@ export function encodeU16List(values: readonly number[]): Uint8Array {
 export function decodeU16List(data: Uint8Array, what: string, minItems: number): number[] {
   const r = new Reader(data, what);
   const list = r.sub16('list');
-  if (list.remaining % 2 !== 0) throw decodeError(`${what}: odd length list`);
-  if (list.remaining < 2 * minItems) throw decodeError(`${what}: list shorter than ${minItems}`);
+  if (list.remaining % 2 !== 0) throw decodeError('bad_list_length', `${what}: odd length list`);
+  if (list.remaining < 2 * minItems) throw decodeError('list_too_short', `${what}: list shorter than ${minItems}`);
   const out = list.list((r) => r.u16('item'));
   r.end();
   return out;
@@ -37,7 +37,7 @@ export function encodeU8List(values: readonly number[]): Uint8Array {
 export function decodeU8List(data: Uint8Array, what: string, minItems: number): number[] {
   const r = new Reader(data, what);
   const list = r.sub8('list');
-  if (list.remaining < minItems) throw decodeError(`${what}: list shorter than ${minItems}`);
+  if (list.remaining < minItems) throw decodeError('list_too_short', `${what}: list shorter than ${minItems}`);
   const out = list.list((r) => r.u8('item'));
   r.end();
   return out;

@@ -6,7 +6,7 @@
  *     struct { NamedGroup selected_group; } KeyShareHelloRetryRequest;
  *     struct { KeyShareEntry server_share; } KeyShareServerHello;
  */
-import { tlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import type { Writer } from '../../wire/writer.js';
 import { write } from '../../wire/writer.js';
@@ -38,7 +38,7 @@ export function decodeKeyShareClientHello(data: Uint8Array): KeyShareEntry[] {
   // (servers MAY check and answer illegal_parameter).
   const seen = new Set<number>();
   for (const e of out) {
-    if (seen.has(e.group)) throw tlsError('ILLEGAL_PARAMETER', `key_share: two shares for group 0x${e.group.toString(16)}`);
+    if (seen.has(e.group)) throw peerError('ILLEGAL_VALUE', 'duplicate_key_share_group', `key_share: two shares for group 0x${e.group.toString(16)}`);
     seen.add(e.group);
   }
   return out;

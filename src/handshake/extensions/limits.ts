@@ -6,7 +6,7 @@
  *     uint16 RecordSizeLimit;
  *     struct { opaque zeros[extension_data length]; } padding;   // all zero bytes
  */
-import { decodeError, tlsError } from '../../errors.js';
+import { decodeError, peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import { write } from '../../wire/writer.js';
 
@@ -28,7 +28,7 @@ export function decodeMaxFragmentLength(data: Uint8Array): number {
   const code = r.u8('MaxFragmentLength');
   r.end();
   // RFC 6066 §4: a value other than the allowed ones MUST be answered with illegal_parameter.
-  if (!(code in MAX_FRAGMENT_LENGTH)) throw tlsError('ILLEGAL_PARAMETER', `max_fragment_length: bad value ${code}`);
+  if (!(code in MAX_FRAGMENT_LENGTH)) throw peerError('ILLEGAL_VALUE', 'max_fragment_length_value', `max_fragment_length: bad value ${code}`);
   return code;
 }
 
@@ -40,7 +40,7 @@ export function decodeRecordSizeLimit(data: Uint8Array): number {
   const v = r.u16('RecordSizeLimit');
   r.end();
   // RFC 8449 §4: a value smaller than 64 MUST be treated as a fatal error, illegal_parameter.
-  if (v < 64) throw tlsError('ILLEGAL_PARAMETER', `record_size_limit: ${v} is below 64`);
+  if (v < 64) throw peerError('ILLEGAL_VALUE', 'record_size_limit_below_64', `record_size_limit: ${v} is below 64`);
   return v;
 }
 
@@ -50,6 +50,6 @@ export function encodePadding(n: number): Uint8Array {
 }
 /** The padding length; RFC 7685 §3: the client MUST fill it with zero bytes. */
 export function decodePadding(data: Uint8Array): number {
-  for (const b of data) if (b !== 0) throw decodeError('padding: non-zero byte');
+  for (const b of data) if (b !== 0) throw decodeError('padding_not_zero', 'padding: non-zero byte');
   return data.length;
 }

@@ -71,17 +71,17 @@ export function decodeOfferedPsks(data: Uint8Array): OfferedPsks {
     identity: r.vec16('identity', 1),
     obfuscatedTicketAge: r.u32('obfuscated_ticket_age'),
   }));
-  if (identities.length === 0) throw decodeError('pre_shared_key: no identities');
+  if (identities.length === 0) throw decodeError('empty_list', 'pre_shared_key: no identities');
   const bs = r.sub16('binders');
   const binders = bs.list((r) => {
     const b = r.vec8('PskBinderEntry');
-    if (b.length < 32) throw decodeError('pre_shared_key: PskBinderEntry shorter than 32');
+    if (b.length < 32) throw decodeError('psk_binder_too_short', 'pre_shared_key: PskBinderEntry shorter than 32');
     return b;
   });
-  if (binders.length === 0) throw decodeError('pre_shared_key: no binders');
+  if (binders.length === 0) throw decodeError('empty_list', 'pre_shared_key: no binders');
   r.end();
   // RFC 8446 §4.2.11: one binder per identity (a server answers illegal_parameter otherwise).
-  if (binders.length !== identities.length) throw decodeError('pre_shared_key: binders do not match identities');
+  if (binders.length !== identities.length) throw decodeError('psk_binders_mismatch_identities', 'pre_shared_key: binders do not match identities');
   return { identities, binders };
 }
 

@@ -32,10 +32,10 @@ export function encodeServerNameClient(hostNames: string | readonly string[]): U
 export function decodeServerNameClient(data: Uint8Array): string[] {
   const r = new Reader(data, 'server_name');
   const list = r.sub16('server_name_list');
-  if (list.isEmpty()) throw decodeError('server_name: empty server_name_list');
+  if (list.isEmpty()) throw decodeError('empty_list', 'server_name: empty server_name_list');
   const out = list.list((r) => {
     const t = r.u8('name_type');
-    if (t !== NameType.host_name) throw decodeError(`server_name: unknown name_type ${t}`);
+    if (t !== NameType.host_name) throw decodeError('unknown_name_type', `server_name: unknown name_type ${t}`);
     return fromUtf8(r.vec16('HostName', 1));
   });
   r.end();

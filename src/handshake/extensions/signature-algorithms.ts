@@ -37,7 +37,7 @@ export function encodeCertificateAuthorities(names: readonly Uint8Array[]): Uint
 export function decodeCertificateAuthorities(data: Uint8Array): Uint8Array[] {
   const r = new Reader(data, 'certificate_authorities');
   const out = readDistinguishedNames(r, 'authorities');
-  if (out.length === 0) throw decodeError('certificate_authorities: empty authorities');
+  if (out.length === 0) throw decodeError('empty_list', 'certificate_authorities: empty authorities');
   r.end();
   return out;
 }

@@ -19,7 +19,7 @@
  * CertificateStatus handshake message (type 22). In TLS 1.3 a CertificateStatus is the
  * extension_data of the status_request extension of the leaf's CertificateEntry.
  */
-import { tlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import { write } from '../../wire/writer.js';
 import { decodeEmpty, encodeEmpty } from './common.js';
@@ -42,7 +42,7 @@ export function encodeStatusRequest(req: OcspStatusRequest = { responderIds: [],
 export function decodeStatusRequest(data: Uint8Array): OcspStatusRequest {
   const r = new Reader(data, 'status_request');
   const t = r.u8('status_type');
-  if (t !== CertificateStatusType.ocsp) throw tlsError('ILLEGAL_PARAMETER', `status_request: unknown status_type ${t}`);
+  if (t !== CertificateStatusType.ocsp) throw peerError('ILLEGAL_VALUE', 'unknown_status_type', `status_request: unknown status_type ${t}`);
   const responderIds = r.sub16('responder_id_list').list((r) => r.vec16('ResponderID', 1));
   const requestExtensions = r.vec16('request_extensions');
   r.end();
@@ -65,7 +65,7 @@ export function encodeCertificateStatus(ocspResponse: Uint8Array): Uint8Array {
 export function decodeCertificateStatus(data: Uint8Array): Uint8Array {
   const r = new Reader(data, 'CertificateStatus');
   const t = r.u8('status_type');
-  if (t !== CertificateStatusType.ocsp) throw tlsError('ILLEGAL_PARAMETER', `CertificateStatus: unknown status_type ${t}`);
+  if (t !== CertificateStatusType.ocsp) throw peerError('ILLEGAL_VALUE', 'unknown_status_type', `CertificateStatus: unknown status_type ${t}`);
   const resp = r.vec24('OCSPResponse', 1);
   r.end();
   return resp;

@@ -19,7 +19,7 @@ export function encodeSupportedVersionsClient(versions: readonly number[]): Uint
 export function decodeSupportedVersionsClient(data: Uint8Array): number[] {
   const r = new Reader(data, 'supported_versions');
   const list = r.sub8('versions');
-  if (list.remaining < 2 || list.remaining % 2 !== 0) throw decodeError('supported_versions: bad versions length');
+  if (list.remaining < 2 || list.remaining % 2 !== 0) throw decodeError('bad_list_length', 'supported_versions: bad versions length');
   const out = list.list((r) => r.u16('ProtocolVersion'));
   r.end();
   return out;

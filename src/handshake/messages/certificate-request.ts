@@ -43,7 +43,7 @@ export function decodeCertificateRequest13(body: Uint8Array): CertificateRequest
   r.end();
   // RFC 8446 §4.3.2: The "signature_algorithms" extension MUST be specified (checked by the state
   // machine, which answers missing_extension); extensions<2..> is syntax and is checked here.
-  if (extensions.size === 0) throw decodeError('CertificateRequest: no extensions');
+  if (extensions.size === 0) throw decodeError('empty_list', 'CertificateRequest: no extensions');
   return { context, extensions };
 }
 
@@ -65,10 +65,10 @@ export function encodeCertificateRequest12(c: CertificateRequest12): Uint8Array 
 export function decodeCertificateRequest12(body: Uint8Array): CertificateRequest12 {
   const r = new Reader(body, 'CertificateRequest');
   const types = r.sub8('certificate_types');
-  if (types.isEmpty()) throw decodeError('CertificateRequest: empty certificate_types');
+  if (types.isEmpty()) throw decodeError('empty_list', 'CertificateRequest: empty certificate_types');
   const certificateTypes = types.list((r) => r.u8('ClientCertificateType'));
   const algs = r.sub16('supported_signature_algorithms');
-  if (algs.remaining % 2 !== 0) throw decodeError('CertificateRequest: odd supported_signature_algorithms');
+  if (algs.remaining % 2 !== 0) throw decodeError('bad_list_length', 'CertificateRequest: odd supported_signature_algorithms');
   const signatureAlgorithms = algs.list((r) => r.u16('SignatureAndHashAlgorithm'));
   const certificateAuthorities = readDistinguishedNames(r, 'certificate_authorities');
   r.end();

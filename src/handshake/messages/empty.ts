@@ -12,7 +12,7 @@ export function encodeEmptyMessage(): Uint8Array {
 }
 /** `type` names the message in the error. */
 export function decodeEmptyMessage(body: Uint8Array, type: number): void {
-  if (body.length !== 0) throw decodeError(`${handshakeTypeName(type)}: body must be empty`);
+  if (body.length !== 0) throw decodeError('body_not_empty', `${handshakeTypeName(type)}: body must be empty`);
 }
 
 export const encodeHelloRequest = encodeEmptyMessage;

@@ -18,7 +18,7 @@ export function encodeFinished(f: Finished): Uint8Array {
 }
 export function decodeFinished(body: Uint8Array, expectedLength?: number): Finished {
   if (expectedLength !== undefined && body.length !== expectedLength) {
-    throw decodeError(`Finished: verify_data of ${body.length} bytes, expected ${expectedLength}`);
+    throw decodeError('finished_length', `Finished: verify_data of ${body.length} bytes, expected ${expectedLength}`);
   }
   return { verifyData: body };
 }

@@ -56,7 +56,7 @@ function readRandom(r: Reader): Uint8Array {
 }
 function readSessionId(r: Reader, field: string): Uint8Array {
   const id = r.vec8(field);
-  if (id.length > 32) throw decodeError(`${r.what}: ${field} longer than 32`);
+  if (id.length > 32) throw decodeError('session_id_too_long', `${r.what}: ${field} longer than 32`);
   return id;
 }
 function checkHelloFields(random: Uint8Array, sessionId: Uint8Array): void {
@@ -84,10 +84,10 @@ export function decodeClientHello(body: Uint8Array): DecodedClientHello {
   const random = readRandom(r);
   const sessionId = readSessionId(r, 'legacy_session_id');
   const cs = r.sub16('cipher_suites');
-  if (cs.remaining < 2 || cs.remaining % 2 !== 0) throw decodeError('ClientHello: bad cipher_suites length');
+  if (cs.remaining < 2 || cs.remaining % 2 !== 0) throw decodeError('bad_list_length', 'ClientHello: bad cipher_suites length');
   const cipherSuites = cs.list((r) => r.u16('CipherSuite'));
   const cm = r.sub8('legacy_compression_methods');
-  if (cm.isEmpty()) throw decodeError('ClientHello: empty legacy_compression_methods');
+  if (cm.isEmpty()) throw decodeError('empty_list', 'ClientHello: empty legacy_compression_methods');
   const compressionMethods = cm.list((r) => r.u8('compression_method'));
   const extensionsPresent = !r.isEmpty();
   const extensions = extensionsPresent ? decodeExtensions(r, 'ClientHello') : new Map<number, Uint8Array>();

@@ -21,7 +21,7 @@
  * The signature covers client_random + server_random + the params exactly as sent
  * (RFC 8422 §5.4, RFC 5246 §7.4.3), so the decoders keep `params` as the original bytes.
  */
-import { tlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import { write } from '../../wire/writer.js';
 import { readDigitallySigned, writeDigitallySigned } from './certificate-verify.js';
@@ -57,7 +57,7 @@ export function decodeServerKeyExchangeEcdhe(body: Uint8Array): ServerKeyExchang
   const curveType = r.u8('curve_type');
   // RFC 8422 §5.4: explicit curves are deprecated and only named_curve is used.
   if (curveType !== ECCurveType.named_curve) {
-    throw tlsError('ILLEGAL_PARAMETER', `ServerKeyExchange: unsupported curve_type ${curveType}`);
+    throw peerError('ILLEGAL_VALUE', 'unsupported_curve_type', `ServerKeyExchange: unsupported curve_type ${curveType}`);
   }
   const group = r.u16('namedcurve');
   const publicKey = r.vec8('point', 1);

@@ -4,7 +4,7 @@
  *     enum { update_not_requested(0), update_requested(1), (255) } KeyUpdateRequest;
  *     struct { KeyUpdateRequest request_update; } KeyUpdate;
  */
-import { tlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import { write } from '../../wire/writer.js';
 
@@ -23,6 +23,6 @@ export function decodeKeyUpdate(body: Uint8Array): KeyUpdate {
   r.end();
   // RFC 8446 §4.6.3: If an implementation receives any other value, it MUST terminate the
   // connection with an "illegal_parameter" alert.
-  if (v !== 0 && v !== 1) throw tlsError('ILLEGAL_PARAMETER', `KeyUpdate: bad request_update ${v}`);
+  if (v !== 0 && v !== 1) throw peerError('ILLEGAL_VALUE', 'key_update_bad_request', `KeyUpdate: bad request_update ${v}`);
   return { requestUpdate: v };
 }
