@@ -87,7 +87,7 @@ describe('TLS 1.2 ServerHello', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(TlsError);
-    expect((thrown as TlsError).code).toBe('ILLEGAL_PARAMETER');
+    expect((thrown as TlsError).code).toBe('ILLEGAL_VALUE');
     expect((thrown as TlsError).message).toContain('P-256');
     const alert = parseRecords(f.conn.takeOutput()).find((r) => r.type === CT.alert);
     expect([...alert!.body]).toEqual([2, 47]);
