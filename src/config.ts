@@ -63,7 +63,7 @@ function intOption(options: ClientOptions, key: keyof ClientOptions, min: number
   const v = options[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw badConfig(`${key}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    throw configError('bad_integer', `${key}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   }
   return v;
 }
@@ -157,12 +157,12 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (options.psk !== undefined && options.ciphers === undefined && versions.has('1.2')) {
     // A configured PSK brings the TLS 1.2 PSK suites (RFC 4279/5487/5489/7905), ahead of the
     // certificate suites; TLS 1.3 uses the PSK with its own suites.
-    const pskSuites = CIPHER_SUITES.filter((s) => s.auth === 'psk');
+    const pskSuites = CIPHER_SUITES.filter((s) => s.version === '1.2' && s.auth === 'psk');
     const firstTls12 = suites.findIndex((s) => s.version === '1.2');
     suites = firstTls12 < 0 ? [...suites, ...pskSuites] : [...suites.slice(0, firstTls12), ...pskSuites, ...suites.slice(firstTls12)];
   }
-  if (options.psk === undefined && suites.some((s) => s.auth === 'psk')) {
-    throw configError('psk_suite_without_psk', `\`ciphers\`: ${suites.find((s) => s.auth === 'psk')!.name} needs a pre-shared key: set \`psk\``);
+  if (options.psk === undefined && suites.some((s) => s.version === '1.2' && s.auth === 'psk')) {
+    throw configError('psk_suite_without_psk', `\`ciphers\`: ${suites.find((s) => s.version === '1.2' && s.auth === 'psk')!.name} needs a pre-shared key: set \`psk\``);
   }
 
   const groupNames = listOf(options.groups, 'groups');
@@ -254,7 +254,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     checkAlpnId(p);
   }
   for (const k of ['allowLegacyRenegotiation', 'allowCnFallback', 'middleboxCompat'] as const) {
-    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw badConfig(`${k}: expected true or false`);
+    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw configError('expected_boolean', `${k}: expected true or false`);
   }
   for (const k of ['random', 'now', 'verifyCallback', 'onEvent', 'keyLog'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') throw configError('expected_function', `${k}: expected a function`);
@@ -274,13 +274,13 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   }
   const signal = options.signal;
   if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
-    throw badConfig('signal: expected an AbortSignal');
+    throw configError('bad_signal', 'signal: expected an AbortSignal');
   }
 
   const maxFragmentLength = options.maxFragmentLength;
   if (maxFragmentLength !== undefined && ![512, 1024, 2048, 4096].includes(maxFragmentLength)) {
     // RFC 6066 §4: 2^9, 2^10, 2^11 or 2^12 bytes, nothing else.
-    throw badConfig(`maxFragmentLength: expected 512, 1024, 2048 or 4096, got ${JSON.stringify(maxFragmentLength)}`);
+    throw configError('bad_max_fragment_length', `maxFragmentLength: expected 512, 1024, 2048 or 4096, got ${JSON.stringify(maxFragmentLength)}`);
   }
   // RFC 8449 §4: at least 64; at most 2^14 + 1 (the TLS 1.3 maximum, content type included).
   const recordSizeLimit = intOption(options, 'recordSizeLimit', 64, 16385) ?? maxFragmentLength;
@@ -288,12 +288,12 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   // At least what other messages get; at most the 2^24 - 1 a handshake length can say.
   const maxHandshakeSize = intOption(options, 'maxHandshakeSize', 1024, 0xffffff) ?? DEFAULT_MAX_CERTIFICATE_MESSAGE;
 
-  if (options.selectIdentity !== undefined && typeof options.selectIdentity !== 'function') throw badConfig('`selectIdentity`: expected a function');
-  if (options.postHandshakeAuth !== undefined && typeof options.postHandshakeAuth !== 'boolean') throw badConfig('`postHandshakeAuth`: expected a boolean');
+  if (options.selectIdentity !== undefined && typeof options.selectIdentity !== 'function') throw configError('expected_function', '`selectIdentity`: expected a function');
+  if (options.postHandshakeAuth !== undefined && typeof options.postHandshakeAuth !== 'boolean') throw configError('expected_boolean', '`postHandshakeAuth`: expected a boolean');
   const identity = identityFromOptions(options);
   const psk = options.psk === undefined || typeof options.psk === 'function' ? options.psk : resolvePsk(options.psk);
   const pskMode = options.pskMode ?? 'psk_dhe_ke';
-  if (pskMode !== 'psk_dhe_ke' && pskMode !== 'psk_ke') throw badConfig(`\`pskMode\`: expected 'psk_dhe_ke' or 'psk_ke', got ${JSON.stringify(pskMode)}`);
+  if (pskMode !== 'psk_dhe_ke' && pskMode !== 'psk_ke') throw configError('bad_psk_mode', `\`pskMode\`: expected 'psk_dhe_ke' or 'psk_ke', got ${JSON.stringify(pskMode)}`);
 
   const trustAnchors = anchorsFor(options.ca, verify);
   const intermediates = verify === 'none' ? [] : loadCertificates(options.intermediates, 'intermediates');

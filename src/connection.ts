@@ -216,13 +216,13 @@ export class ClientConnection {
     const why = error instanceof Error ? error.message : String(error);
     this.resumeOperation(() => {
       if (error instanceof TlsError) throw error;
-      throw new TlsError('BAD_CONFIG', `signer: ${this.state.pending!.description} failed: ${why}`, { alert: 'internal_error', cause: error });
+      throw new TlsError('BAD_CONFIG', 'signer_failed', `signer: ${this.state.pending!.description} failed: ${why}`, { cause: error });
     });
   }
 
   private resumeOperation(step: (ctx: HandshakeContext) => HandshakeState): void {
     if (this._error) throw this._error;
-    if (!this.state.pending) throw new TlsError('CLOSED', 'no operation is pending');
+    if (!this.state.pending) throw new TlsError('CLOSED', 'no_pending_operation', 'no operation is pending');
     try {
       const before = this.state;
       const next = step(this.ctx);
@@ -308,9 +308,9 @@ export class ClientConnection {
    */
   updateKeys(opts: { requestPeer?: boolean } = {}): void {
     if (this._error) throw this._error;
-    if (this.sentCloseNotify) throw new TlsError('CLOSED', 'updateKeys after close(): the connection is closed for writing');
-    if (!this._handshakeComplete) throw new TlsError('BAD_CONFIG', 'updateKeys: the handshake is not complete yet');
-    if (!this.state.sendKeyUpdate) throw new TlsError('BAD_CONFIG', `updateKeys: ${this._info?.protocol ?? 'this version'} has no KeyUpdate (TLS 1.3 only)`);
+    if (this.sentCloseNotify) throw new TlsError('CLOSED', 'update_keys_after_close', 'updateKeys after close(): the connection is closed for writing');
+    if (!this._handshakeComplete) throw configError('update_keys_before_handshake', 'updateKeys: the handshake is not complete yet');
+    if (!this.state.sendKeyUpdate) throw configError('update_keys_not_tls13', `updateKeys: ${this._info?.protocol ?? 'this version'} has no KeyUpdate (TLS 1.3 only)`);
     try {
       this.state.sendKeyUpdate(opts.requestPeer === true, this.ctx);
     } catch (e) {
@@ -691,7 +691,8 @@ export class ClientConnection {
         }
       },
       complete(_proof: HandshakeVerified, info: HandshakeInfo) {
-        self._suiteAead = suiteByName(info.cipher)?.aead;
+        const negotiated = suiteByName(info.cipher);
+        self._suiteAead = negotiated?.protection === 'aead' ? negotiated.aead : undefined;
         self._info = { ...info, recordLimits: self.records.limits };
         self._handshakeComplete = true;
         self.noiseInARow = 0;

@@ -126,7 +126,8 @@ export type TlsErrorCode =
 /** Alerts chosen by `reason` for one code (the first matching entry; else `otherwise`). */
 interface AlertByReason {
   readonly byReason: Readonly<Record<string, AlertName>>;
-  readonly otherwise: AlertName;
+  /** null: no alert for the other reasons. */
+  readonly otherwise: AlertName | null;
 }
 
 /**
@@ -136,7 +137,10 @@ interface AlertByReason {
  * RFC 5246 §7.2.2).
  */
 export const ALERT_FOR: Readonly<Record<TlsErrorCode, AlertName | AlertByReason | null>> = {
-  BAD_CONFIG: null,
+  // A configured callback that fails mid-handshake (signer, selectIdentity): the handshake is
+  // under way, so the server is told (internal_error); any other configuration error comes
+  // before a byte is sent.
+  BAD_CONFIG: { byReason: { signer_failed: 'internal_error', select_identity_failed: 'internal_error' }, otherwise: null },
   CLOSED: null,
   INTERNAL: 'internal_error',
   TIMEOUT: null,
@@ -181,7 +185,8 @@ export function alertFor(code: TlsErrorCode, reason: string): AlertName | undefi
   const a = ALERT_FOR[code];
   if (a === null) return undefined;
   if (typeof a === 'string') return a;
-  return a.byReason[reason] ?? a.otherwise;
+  const byReason = Object.hasOwn(a.byReason, reason) ? a.byReason[reason] : undefined;
+  return byReason ?? a.otherwise ?? undefined;
 }
 
 export type AlertDirection = 'sent' | 'received';

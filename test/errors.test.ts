@@ -16,6 +16,7 @@ const EXPECTED: Record<TlsErrorCode, string | undefined> = {
   CONNECTION_CLOSED: undefined,
   TRUNCATED: undefined,
   PEER_ALERT: undefined,
+  CLIENT_CERT_REQUIRED: undefined,
   MALFORMED_MESSAGE: 'decode_error',
   UNEXPECTED_MESSAGE: 'unexpected_message',
   TOO_MANY_MESSAGES: 'unexpected_message',
@@ -54,6 +55,15 @@ describe('TlsError', () => {
     expect(alertFor('CERT_VERIFY_FAILED', 'bad_key')).toBe('unsupported_certificate');
     expect(alertFor('CERT_VERIFY_FAILED', 'name_mismatch')).toBe('certificate_unknown');
     expect(alertFor('CERT_VERIFY_FAILED', 'path_length')).toBe('bad_certificate');
+    // a reason that happens to name an Object.prototype member is just another reason
+    expect(alertFor('CERT_VERIFY_FAILED', 'constructor')).toBe('bad_certificate');
+    expect(alertFor('BAD_CONFIG', 'toString')).toBeUndefined();
+  });
+
+  it('a configured callback failing mid-handshake tells the server (internal_error); other BAD_CONFIG send nothing', () => {
+    expect(alertFor('BAD_CONFIG', 'signer_failed')).toBe('internal_error');
+    expect(alertFor('BAD_CONFIG', 'select_identity_failed')).toBe('internal_error');
+    expect(alertFor('BAD_CONFIG', 'bad_timeout')).toBeUndefined();
   });
 
   it('helpers: peerError, decodeError, configError, peerAlert', () => {

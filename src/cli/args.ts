@@ -311,7 +311,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
       case '--cert':
       case '--key':
       case '--pfx':
-        if (value === '') throw badConfig(`${name} needs a file name`);
+        if (value === '') throw configError('missing_file_name', `${name} needs a file name`);
         if (name === '--cert') a.certFile = value;
         else if (name === '--key') a.keyFile = value;
         else a.pfxFile = value;
@@ -323,7 +323,7 @@ function parseConnect(argv: readonly string[], command = 'connect'): ConnectArgs
         a.pskKey = value;
         break;
       case '--psk-identity':
-        if (value === '') throw badConfig('--psk-identity needs an identity');
+        if (value === '') throw configError('missing_psk_identity', '--psk-identity needs an identity');
         a.pskIdentity = value;
         break;
       case '--psk-mode':
@@ -371,7 +371,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 function integer(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw badConfig(`${name} needs a number from ${min} to ${max}, not "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw configError('bad_number', `${name} needs a number from ${min} to ${max}, not "${value}"`);
   return n;
 }
 

@@ -32,7 +32,7 @@ function readFileFor(flag: string, file: string): Uint8Array {
     return new Uint8Array(readFileSync(file));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new TlsError('BAD_CONFIG', `cannot read ${flag} file ${file}: ${why}`);
+    throw configError('unreadable_file', `cannot read ${flag} file ${file}: ${why}`);
   }
 }
 

@@ -66,10 +66,10 @@ export function chooseClientAuth(ctx: HandshakeContext, info: CertificateRequest
     try {
       identity = opts.selectIdentity(info);
     } catch (e) {
-      throw new TlsError('BAD_CONFIG', `\`selectIdentity\` threw: ${e instanceof Error ? e.message : String(e)}`, { alert: 'internal_error', cause: e });
+      throw new TlsError('BAD_CONFIG', 'select_identity_failed', `\`selectIdentity\` threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     if (identity != null && (typeof identity !== 'object' || typeof (identity as ClientIdentity).chooseScheme !== 'function')) {
-      throw new TlsError('BAD_CONFIG', '`selectIdentity`: expected a ClientIdentity (from loadIdentity()) or undefined', { alert: 'internal_error' });
+      throw new TlsError('BAD_CONFIG', 'select_identity_failed', '`selectIdentity`: expected a ClientIdentity (from loadIdentity()) or undefined');
     }
   }
   const report = (ok: boolean, detail: string) => ctx.emit({ type: 'check', what: 'client certificate for the CertificateRequest', ok, detail });
@@ -96,6 +96,16 @@ export function chooseClientAuth(ctx: HandshakeContext, info: CertificateRequest
 }
 
 /**
+ * A signer's TlsError raised mid-handshake: the server is told (internal_error). One that has
+ * no alert of its own (a configuration error) becomes BAD_CONFIG `signer_failed`, which has one.
+ */
+function signerFailed(e: TlsError, always = false): TlsError {
+  if (e.alert !== undefined && !always) return e;
+  if (e.code === 'INTERNAL' || e.reason === 'signer_failed') return e;
+  return new TlsError('BAD_CONFIG', 'signer_failed', e.explanation, { cause: e, detail: { code: e.code, reason: e.reason } });
+}
+
+/**
  * Sign `content` and continue with the checked signature. A signer answering with a Promise
  * parks the handshake in an AwaitingOperation state; the driver resumes it.
  */
@@ -111,15 +121,15 @@ export function signThen(
   try {
     r = identity.sign(scheme, content, version, ctx.config.random);
   } catch (e) {
-    if (e instanceof TlsError) throw e.alert !== undefined ? e : new TlsError(e.code, e.explanation, { alert: 'internal_error', cause: e });
-    throw new TlsError('BAD_CONFIG', `\`signer\`: sign() threw: ${e instanceof Error ? e.message : String(e)}`, { alert: 'internal_error', cause: e });
+    if (e instanceof TlsError) throw signerFailed(e);
+    throw new TlsError('BAD_CONFIG', 'signer_failed', `\`signer\`: sign() threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const finish = (value: unknown, c: HandshakeContext): HandshakeState => {
     let sig: Uint8Array;
     try {
       sig = identity.finishSignature(scheme, content, version, value);
     } catch (e) {
-      if (e instanceof TlsError) throw new TlsError(e.code, e.explanation, { alert: 'internal_error', cause: e });
+      if (e instanceof TlsError) throw signerFailed(e, true);
       throw e;
     }
     return then(sig, c);

@@ -5,7 +5,7 @@
  * both at once.
  */
 import type { ResolvedConfig } from '../config.js';
-import { TlsError } from '../errors.js';
+import { peerError } from '../errors.js';
 import { ExtensionType } from './codec/types.js';
 import { decodeMaxFragmentLength, decodeRecordSizeLimit, MAX_FRAGMENT_LENGTH, maxFragmentLengthCode } from './extensions/limits.js';
 
@@ -29,24 +29,24 @@ export function negotiateRecordLimits(
   if (mflData === undefined && rslData === undefined) return undefined;
   // RFC 8446 §4.2 / RFC 5246 §7.4.1.4: an answer to an extension we did not send.
   if (mflData !== undefined && config.maxFragmentLength === undefined) {
-    throw new TlsError('UNSUPPORTED_EXTENSION', `${where} carries max_fragment_length, which we did not offer`, { alert: 'unsupported_extension' });
+    throw peerError('UNOFFERED_EXTENSION', 'max_fragment_length_not_offered', `${where} carries max_fragment_length, which we did not offer`);
   }
   if (rslData !== undefined && config.recordSizeLimit === undefined) {
-    throw new TlsError('UNSUPPORTED_EXTENSION', `${where} carries record_size_limit, which we did not offer`, { alert: 'unsupported_extension' });
+    throw peerError('UNOFFERED_EXTENSION', 'record_size_limit_not_offered', `${where} carries record_size_limit, which we did not offer`);
   }
   // RFC 8449 §5: "A client MUST treat receipt of both max_fragment_length and record_size_limit
   // as a fatal error, and it SHOULD generate an illegal_parameter alert."
   if (mflData !== undefined && rslData !== undefined) {
-    throw new TlsError('ILLEGAL_PARAMETER', `${where} carries both max_fragment_length and record_size_limit (RFC 8449 §5)`, { alert: 'illegal_parameter' });
+    throw peerError('ILLEGAL_VALUE', 'max_fragment_length_and_record_size_limit', `${where} carries both max_fragment_length and record_size_limit (RFC 8449 §5)`);
   }
   if (mflData !== undefined) {
     const code = decodeMaxFragmentLength(mflData);
     // RFC 6066 §4: a value other than the one requested MUST be answered with illegal_parameter.
     if (code !== maxFragmentLengthCode(config.maxFragmentLength!)) {
-      throw new TlsError(
-        'ILLEGAL_PARAMETER',
+      throw peerError(
+        'ILLEGAL_VALUE',
+        'max_fragment_length_differs',
         `${where} echoes max_fragment_length ${MAX_FRAGMENT_LENGTH[code]}, but we asked for ${config.maxFragmentLength} (RFC 6066 §4)`,
-        { alert: 'illegal_parameter' },
       );
     }
     return { maxFragmentLength: config.maxFragmentLength! };

@@ -5,7 +5,7 @@
  * to a `HandshakeContext` sink (send, set keys, emit trace events, complete).
  */
 import type { ResolvedConfig } from '../config.js';
-import { peerError } from '../errors.js';
+import { internalError, peerError } from '../errors.js';
 import type { RecordProtection } from '../record/protection.js';
 import type { HandshakeInfo, TraceEvent } from '../types.js';
 import { handshakeTypeName } from './codec/types.js';
@@ -136,7 +136,7 @@ export class AwaitingOperation implements HandshakeState {
     this.name = name;
   }
   handle(): HandshakeState {
-    throw new TlsError('INTERNAL', `a message was dispatched while waiting for ${this.pending.description}`, { alert: 'internal_error' });
+    throw internalError('dispatch_while_pending', `a message was dispatched while waiting for ${this.pending.description}`);
   }
   resume(value: unknown, ctx: HandshakeContext): HandshakeState {
     return this.next(value, ctx);

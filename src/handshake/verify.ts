@@ -298,7 +298,7 @@ function decidingFlag(flags: string[]): string {
 
 function flagHint(flags: string[], config: ResolvedConfig): string {
   if (flags.includes('NAME_MISMATCH') && config.verifyName?.kind === 'ip') {
-    return ` (connecting by IP address ${config.verifyName.value}: the certificate needs an iPAddress SAN for it, or set `servername` to a DNS name it holds)`;
+    return ` (connecting by IP address ${config.verifyName.value}: the certificate needs an iPAddress SAN for it, or set \`servername\` to a DNS name it holds)`;
   }
   if (flags.includes('NAME_MISMATCH')) return ` (the certificate is not valid for ${config.verifyName?.value ?? 'the requested name'})`;
   if (flags.includes('NOT_TRUSTED')) return ' (the chain does not lead to a configured CA: add the issuing CA to `ca`)';

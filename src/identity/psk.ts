@@ -8,7 +8,7 @@
  * the server's identity hint (TLS 1.2 ServerKeyExchange; undefined in TLS 1.3, which has none)
  * and returns the PSK to use, or nothing.
  */
-import { TlsError } from '../errors.js';
+import { configError, type TlsError } from '../errors.js';
 import { utf8 } from '../wire/bytes.js';
 
 export interface PskInput {
@@ -34,7 +34,7 @@ export interface ExternalPsk {
 export const MIN_PSK_BYTES = 16;
 
 function bad(why: string): TlsError {
-  return new TlsError('BAD_CONFIG', `\`psk\`: ${why}`);
+  return configError('bad_psk', `\`psk\`: ${why}`);
 }
 
 function keyBytes(key: unknown): Uint8Array {

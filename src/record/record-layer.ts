@@ -142,9 +142,7 @@ export class RecordLayer {
     if (encrypted && raw.type !== ContentType.change_cipher_spec) {
       const inner = opened.innerLength ?? opened.plaintext.length;
       if (inner > this.ownRecordLimit) {
-        throw new TlsError('RECORD_OVERFLOW', `protected record of ${inner} plaintext bytes exceeds our record_size_limit ${this.ownRecordLimit}`, {
-          alert: 'record_overflow',
-        });
+        throw peerError('RECORD_OVERFLOW', 'record_exceeds_own_size_limit', `protected record of ${inner} plaintext bytes exceeds our record_size_limit ${this.ownRecordLimit}`);
       }
     }
     return {

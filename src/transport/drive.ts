@@ -22,7 +22,7 @@
  * `drained()`. Reading is not paused for the application's own writes: a peer that echoes what
  * it reads would otherwise deadlock (it stops reading while we stop reading its echo).
  */
-import { asTlsError, internalError, TlsError } from '../errors.js';
+import { asTlsError, configError, internalError, TlsError } from '../errors.js';
 import type { HandshakeInfo } from '../types.js';
 
 /** The part of `ClientConnection` (src/connection.ts) that the transports use. */
@@ -167,8 +167,8 @@ export class ConnectionDriver {
     const phase = this._state === 'handshaking' ? 'handshake' : 'connection';
     const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
     const err = timedOut
-      ? new TlsError('TIMEOUT', `${phase}: the abort signal timed out`, { cause: reason, detail: { phase } })
-      : new TlsError('CLOSED', `${phase}: aborted by the abort signal`, reason !== undefined ? { cause: reason, detail: { phase } } : { detail: { phase } });
+      ? new TlsError('TIMEOUT', 'abort_signal_timeout', `${phase}: the abort signal timed out`, { cause: reason, detail: { phase } })
+      : new TlsError('CLOSED', 'aborted', `${phase}: aborted by the abort signal`, reason !== undefined ? { cause: reason, detail: { phase } } : { detail: { phase } });
     this.abort(err, true);
   };
 
@@ -190,7 +190,7 @@ export class ConnectionDriver {
           return;
         }
         if (name === 'handshake' && this._state !== 'handshaking') return;
-        this.abort(new TlsError('TIMEOUT', `${name}: ${why(ms)}`, { detail: { phase: name } }), true);
+        this.abort(new TlsError('TIMEOUT', `${name}_timeout`, `${name}: ${why(ms)}`, { detail: { phase: name } }), true);
       }, ms),
     );
   }
@@ -330,7 +330,7 @@ export class ConnectionDriver {
 
   /** Send a KeyUpdate now (TLS 1.3) and flush it. */
   updateKeys(opts: { requestPeer?: boolean } = {}): void {
-    if (!this.engine.updateKeys) throw new TlsError('BAD_CONFIG', 'updateKeys: this engine has no KeyUpdate');
+    if (!this.engine.updateKeys) throw configError('engine_without_key_update', 'updateKeys: this engine has no KeyUpdate');
     try {
       this.engine.updateKeys(opts);
     } catch (e) {

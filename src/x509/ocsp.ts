@@ -16,7 +16,7 @@
  *   CertStatus ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL }
  *   RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
  *
- * Pure functions: `parseOcspResponse` throws a DerError (DECODE_ERROR) on bad DER;
+ * Pure functions: `parseOcspResponse` throws a DerError (MALFORMED_MESSAGE) on bad DER;
  * `checkOcspResponse` never throws for a bad response: its `problem` says why.
  */
 import { hash, type HashName } from '../crypto/hash.js';
@@ -119,7 +119,7 @@ function parseSingle(r: DerReader): OcspSingleResponse {
   };
 }
 
-/** Parse an OCSPResponse (DER). Throws DerError (DECODE_ERROR) when it is not one. */
+/** Parse an OCSPResponse (DER). Throws DerError (MALFORMED_MESSAGE) when it is not one. */
 export function parseOcspResponse(der: Uint8Array): OcspResponse {
   const top = readSequence(der, 'OCSPResponse');
   const st = top.expect(0x0a, 'responseStatus');

@@ -78,7 +78,7 @@ describe('TLS 1.2 handshake against a node:crypto server', () => {
   });
 
   it('server without renegotiation_info: handshake_failure by default (RFC 5746 §4.1), accepted with allowLegacyRenegotiation', () => {
-    const err = expectFirstFlightFailure({}, { renegotiationInfo: null }, 'HANDSHAKE_FAILURE', 'handshake_failure');
+    const err = expectFirstFlightFailure({}, { renegotiationInfo: null }, 'NEGOTIATION_FAILED', 'handshake_failure');
     expect(err.explanation).toMatch(/RFC 5746 §4\.1.*`allowLegacyRenegotiation`/);
     const f = new FakeServer12({ allowLegacyRenegotiation: true }, { renegotiationInfo: null });
     f.handshake();

@@ -54,7 +54,7 @@ describe.skipIf(skipFor(programMissing('openssl'), 'openssl interop'))('interop:
     }
   }, 60_000);
 
-  it('maxHandshakeSize below it: DECODE_ERROR naming the limit and the option', async ({ expect }) => {
+  it('maxHandshakeSize below it: MALFORMED_MESSAGE naming the limit and the option', async ({ expect }) => {
     const peer = await server();
     try {
       let err: unknown;
@@ -64,7 +64,7 @@ describe.skipIf(skipFor(programMissing('openssl'), 'openssl interop'))('interop:
         err = e;
       }
       expect(err).toBeInstanceOf(TlsError);
-      expect((err as TlsError).code).toBe('DECODE_ERROR');
+      expect((err as TlsError).code).toBe('MALFORMED_MESSAGE');
       expect((err as TlsError).explanation).toMatch(/certificate message of \d+ bytes exceeds the limit of 65536 \(raise `maxHandshakeSize`/);
     } finally {
       await peer.stop();

@@ -89,12 +89,12 @@ describe('max_fragment_length honoured both ways (TLS 1.3)', () => {
   it('a different value echoed is illegal_parameter', () => {
     const s = new FakeServer13({ client: { maxFragmentLength: 512 } });
     const t = s.handshake({ encryptedExtensions: (x) => x.push(ext(ExtensionType.max_fragment_length, encodeMaxFragmentLength(2))) });
-    expect(expectRefused(s, t, 'ILLEGAL_PARAMETER', 'illegal_parameter').explanation).toMatch(/echoes max_fragment_length 1024, but we asked for 512/);
+    expect(expectRefused(s, t, 'ILLEGAL_VALUE', 'illegal_parameter').explanation).toMatch(/echoes max_fragment_length 1024, but we asked for 512/);
   });
   it('an answer to an extension not offered is unsupported_extension', () => {
     const s = new FakeServer13();
     const t = s.handshake({ encryptedExtensions: (x) => x.push(ext(ExtensionType.max_fragment_length, encodeMaxFragmentLength(1))) });
-    expectRefused(s, t, 'UNSUPPORTED_EXTENSION', 'unsupported_extension');
+    expectRefused(s, t, 'UNOFFERED_EXTENSION', 'unsupported_extension');
   });
   it('both extensions answered is illegal_parameter (RFC 8449 §5)', () => {
     const s = new FakeServer13({ client: { maxFragmentLength: 1024 } });
@@ -104,7 +104,7 @@ describe('max_fragment_length honoured both ways (TLS 1.3)', () => {
         x.push(ext(ExtensionType.record_size_limit, encodeRecordSizeLimit(1024)));
       },
     });
-    expectRefused(s, t, 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(s, t, 'ILLEGAL_VALUE', 'illegal_parameter');
   });
 });
 
@@ -124,7 +124,7 @@ describe('record_size_limit honoured both ways (TLS 1.3: the content type byte a
   });
   it('a value below 64 is illegal_parameter; above 2^14+1 means 2^14+1', () => {
     const s = new FakeServer13({ client: { recordSizeLimit: 64 } });
-    expectRefused(s, s.handshake({ encryptedExtensions: (x) => x.push(ext(ExtensionType.record_size_limit, encodeRecordSizeLimit(63))) }), 'ILLEGAL_PARAMETER', 'illegal_parameter');
+    expectRefused(s, s.handshake({ encryptedExtensions: (x) => x.push(ext(ExtensionType.record_size_limit, encodeRecordSizeLimit(63))) }), 'ILLEGAL_VALUE', 'illegal_parameter');
     const big = new FakeServer13({ client: { recordSizeLimit: 64 } });
     big.completeHandshake({ encryptedExtensions: (x) => x.push(ext(ExtensionType.record_size_limit, encodeRecordSizeLimit(65535))), records: splitTo(63) });
     expect(big.client.info?.recordLimits).toMatchObject({ peerRecordSizeLimit: 16385, ownRecordSizeLimit: 64 });
@@ -172,20 +172,20 @@ describe('handshake message size limit', () => {
     s.completeHandshake({ message: bigCertificate(102400), records: splitTo(16000) });
     const over = new FakeServer13();
     const t1 = over.handshake({ message: bigCertificate(102401), records: splitTo(16000) }) as TlsError;
-    expect(t1.code).toBe('DECODE_ERROR');
+    expect(t1.code).toBe('MALFORMED_MESSAGE');
     expect(t1.explanation).toMatch(/certificate message of 102401 bytes exceeds the limit of 102400/);
     const e = new FakeServer13();
     const t2 = e.handshake({
       message: (name, raw) => (name === 'encrypted_extensions' ? [hsMsg(8, new Uint8Array(0x11010))] : [raw]),
       records: splitTo(16000),
     }) as TlsError;
-    expect(t2.code).toBe('DECODE_ERROR');
+    expect(t2.code).toBe('MALFORMED_MESSAGE');
     expect(t2.explanation).toMatch(/encrypted_extensions message of 69648 bytes exceeds the limit of 66560/);
   });
   it('maxHandshakeSize lowers (or raises) the Certificate limit', () => {
     const s = new FakeServer13({ client: { maxHandshakeSize: 50_000 } });
     const t = s.handshake({ message: bigCertificate(60_000), records: splitTo(16000) }) as TlsError;
-    expect(t.code).toBe('DECODE_ERROR');
+    expect(t.code).toBe('MALFORMED_MESSAGE');
     expect(t.explanation).toMatch(/certificate message of 60000 bytes exceeds the limit of 50000 \(raise `maxHandshakeSize`/);
     const r = new FakeServer13({ client: { maxHandshakeSize: 200_000 } });
     r.completeHandshake({ message: bigCertificate(150_000), records: splitTo(16000) });

@@ -9,7 +9,9 @@
  * which only a holder of the PSK can compute (the master secret comes from it).
  */
 import { computeSharedSecret, generateKeyShare } from '../../crypto/groups.js';
-import { TlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
+import { withPeerValue } from '../crypto-errors.js';
+import { pskAccepted } from '../verify.js';
 import { pskFor, type ExternalPsk } from '../../identity/psk.js';
 import { HandshakeType } from '../codec/types.js';
 import { decodeServerHelloDone } from '../messages/empty.js';
@@ -21,7 +23,7 @@ import { sendClientFlight } from './client-flight.js';
 function thePsk(ctx: HandshakeContext, hint: string | undefined): ExternalPsk {
   const psk = pskFor(ctx.config.psk, hint);
   if (!psk) {
-    throw new TlsError('HANDSHAKE_FAILURE', `the server chose a PSK suite, but the \`psk\` callback gave no key${hint !== undefined ? ` for the identity hint "${hint}"` : ''}`, { alert: 'handshake_failure' });
+    throw peerError('NEGOTIATION_FAILED', 'psk_not_found_for_hint', `the server chose a PSK suite, but the \`psk\` callback gave no key${hint !== undefined ? ` for the identity hint "${hint}"` : ''}`);
   }
   return psk;
 }
@@ -70,14 +72,14 @@ export class ExpectPskServerHelloDone extends State12 {
       // RFC 5489 §2 / RFC 8422 §5.4: the curve MUST be one we offered; the point is validated.
       const group = ctx.config.groups.find((g) => g.code === e.group && g.kind === 'ecdhe');
       if (!group) {
-        throw new TlsError('ILLEGAL_PARAMETER', `ServerKeyExchange uses group 0x${e.group.toString(16).padStart(4, '0')}, which we did not offer`, { alert: 'illegal_parameter' });
+        throw peerError('ILLEGAL_VALUE', 'server_key_exchange_unoffered_group', `ServerKeyExchange uses group 0x${e.group.toString(16).padStart(4, '0')}, which we did not offer`);
       }
       const share = generateKeyShare(group, ctx.config.random);
-      const shared = computeSharedSecret(share, e.publicKey);
+      const shared = withPeerValue(() => computeSharedSecret(share, e.publicKey));
       ctx.emit({ type: 'check', what: `server ${group.name} public value is valid`, ok: true });
-      kx = { body: encodeClientKeyExchangePsk(psk.identity, share.publicKey), preMasterSecret: pskPremasterSecret(psk.key, shared), group: group.name, sig: undefined, summary: { pskIdentity: psk.identityText, group: group.name } };
+      kx = { body: encodeClientKeyExchangePsk(psk.identity, share.publicKey), preMasterSecret: pskPremasterSecret(psk.key, shared), group: group.name, keyProof: pskAccepted(psk.identityText), summary: { pskIdentity: psk.identityText, group: group.name } };
     } else {
-      kx = { body: encodeClientKeyExchangePsk(psk.identity), preMasterSecret: pskPremasterSecret(psk.key), group: undefined, sig: undefined, summary: { pskIdentity: psk.identityText } };
+      kx = { body: encodeClientKeyExchangePsk(psk.identity), preMasterSecret: pskPremasterSecret(psk.key), group: undefined, keyProof: pskAccepted(psk.identityText), summary: { pskIdentity: psk.identityText } };
     }
     ctx.emit({ type: 'check', what: `PSK identity "${psk.identityText}" for ${this.hs.suite.name}`, ok: true, detail: 'no certificate: the server proves the key with its Finished' });
     const hs: PskAuthenticated12 = { ...this.hs, psk: { identity: psk.identityText } };

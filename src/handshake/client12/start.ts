@@ -151,11 +151,11 @@ export function startTls12(ctx: HandshakeContext, hello: Tls12Start, sh: ServerH
   // that requires secure renegotiation aborts with handshake_failure; like OpenSSL 3 we do, unless
   // the user accepts legacy servers on purpose.
   if (!renegotiationInfo && !config.allowLegacyRenegotiation) {
-    throw new TlsError(
-      'HANDSHAKE_FAILURE',
+    throw peerError(
+      'NEGOTIATION_FAILED',
+      'secure_renegotiation_not_supported',
       'the server does not support secure renegotiation (no renegotiation_info, RFC 5746): an attacker could splice a handshake of ' +
         'its own in front of ours and this client could not tell (RFC 5746 §4.1); set `allowLegacyRenegotiation` to connect anyway',
-      { alert: 'handshake_failure' },
     );
   }
   ctx.emit({

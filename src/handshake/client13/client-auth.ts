@@ -3,7 +3,7 @@
  * CertificateVerify in answer to a CertificateRequest, during the handshake or after it
  * (post_handshake_auth). The caller sends the Finished that follows.
  */
-import { TlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { HandshakeType, ExtensionType } from '../codec/types.js';
 import { encodeHandshake } from '../codec/handshake.js';
 import { decodeCertificateAuthorities, decodeSignatureAlgorithms } from '../extensions/index.js';
@@ -25,7 +25,7 @@ export interface CertRequest13 {
 /** RFC 8446 §4.3.2: signature_algorithms MUST be present; certificate_authorities MAY be. */
 export function readCertRequest13(req: CertificateRequest13): CertRequest13 {
   const sa = req.extensions.get(ExtensionType.signature_algorithms);
-  if (!sa) throw new TlsError('MISSING_EXTENSION', 'CertificateRequest without signature_algorithms', { alert: 'missing_extension' });
+  if (!sa) throw peerError('MISSING_EXTENSION', 'certificate_request_no_signature_algorithms', 'CertificateRequest without signature_algorithms');
   const ca = req.extensions.get(ExtensionType.certificate_authorities);
   return { context: req.context.slice(), schemes: decodeSignatureAlgorithms(sa), authorities: ca ? decodeCertificateAuthorities(ca) : [] };
 }

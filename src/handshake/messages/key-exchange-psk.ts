@@ -9,7 +9,7 @@
  * and the premaster secret of both (RFC 4279 §2, RFC 5489 §2):
  *     uint16 N, other_secret[N] (N zeros for PSK; the ECDH secret for ECDHE_PSK), uint16 M, psk[M].
  */
-import { tlsError } from '../../errors.js';
+import { peerError } from '../../errors.js';
 import { Reader } from '../../wire/reader.js';
 import { write } from '../../wire/writer.js';
 import { ECCurveType } from './key-exchange12.js';
@@ -39,7 +39,7 @@ export function decodeServerKeyExchangePsk(body: Uint8Array, ecdhe: boolean): Se
   }
   const curveType = r.u8('curve_type');
   // RFC 8422 §5.4: only named_curve.
-  if (curveType !== ECCurveType.named_curve) throw tlsError('ILLEGAL_PARAMETER', `ServerKeyExchange: unsupported curve_type ${curveType}`);
+  if (curveType !== ECCurveType.named_curve) throw peerError('ILLEGAL_VALUE', 'unsupported_curve_type', `ServerKeyExchange: unsupported curve_type ${curveType}`);
   const group = r.u16('namedcurve');
   const publicKey = r.vec8('point', 1);
   r.end();
