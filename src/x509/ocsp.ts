@@ -16,12 +16,13 @@
  *   CertStatus ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL }
  *   RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
  *
- * Pure functions: `parseOcspResponse` throws a DerError (MALFORMED_MESSAGE) on bad DER;
+ * Pure functions: `parseOcspResponse` throws a TlsError MALFORMED_MESSAGE on bad DER;
  * `checkOcspResponse` never throws for a bad response: its `problem` says why.
  */
 import { hash, type HashName } from '../crypto/hash.js';
 import type { OcspInfo } from '../types.js';
 import { verifySignature } from '../crypto/signature.js';
+import { decodeError } from '../errors.js';
 import { DerError, DerReader, Tag, readSequence, readSingle, type Tlv } from '../wire/der.js';
 import { parseSignatureAlgorithm, type SignatureAlgorithmInfo } from './algorithms.js';
 import { parseCertificate, parseTime, type Certificate } from './certificate.js';
@@ -119,8 +120,18 @@ function parseSingle(r: DerReader): OcspSingleResponse {
   };
 }
 
-/** Parse an OCSPResponse (DER). Throws DerError (MALFORMED_MESSAGE) when it is not one. */
+/** Parse an OCSPResponse (DER). Throws a TlsError MALFORMED_MESSAGE when it is not one. */
 export function parseOcspResponse(der: Uint8Array): OcspResponse {
+  try {
+    return parseOcspDer(der);
+  } catch (e) {
+    if (e instanceof DerError) throw decodeError('ocsp_response_malformed', e.fault, { cause: e, detail: { fault: e.fault } });
+    throw e;
+  }
+}
+
+/** The parser proper: throws DerError, whose `fault` `checkOcspResponse` reports as its problem. */
+function parseOcspDer(der: Uint8Array): OcspResponse {
   const top = readSequence(der, 'OCSPResponse');
   const st = top.expect(0x0a, 'responseStatus');
   if (st.value.length !== 1) throw new DerError('OCSPResponse: responseStatus: expected a small ENUMERATED');
@@ -209,7 +220,7 @@ function responderIs(rid: { byName: Uint8Array } | { byKey: Uint8Array }, cert: 
 export function checkOcspResponse(der: Uint8Array, leaf: Certificate, issuer: Certificate, now: Date): OcspVerdict {
   let resp: OcspResponse;
   try {
-    resp = parseOcspResponse(der);
+    resp = parseOcspDer(der);
   } catch (e) {
     return { status: 'invalid', problem: e instanceof DerError ? e.fault : String(e) };
   }
