@@ -13,6 +13,7 @@ import {
   FinishedVerified,
   HandshakeVerified,
   KeyTransported,
+  PskAccepted,
   SignatureVerified,
   handshakeVerified,
   type CertificateDecision,
@@ -32,9 +33,16 @@ export function completing(ctx: HandshakeContext, info: HandshakeInfo, proof: Ha
   ctx.complete(sig, info);
 }
 
-export function verifiedHandshake(fin: FinishedVerified, chain: CertificateDecision, sig: SignatureVerified, kt: KeyTransported): void {
+export function verifiedHandshake(fin: FinishedVerified, chain: CertificateDecision, sig: SignatureVerified, kt: KeyTransported, psk: PskAccepted): void {
   handshakeVerified(fin, chain, sig);
   handshakeVerified(fin, chain, kt);
+  handshakeVerified(fin, undefined, psk);
+  // @ts-expect-error a PSK handshake has no certificate decision to add
+  handshakeVerified(fin, chain, psk);
+  // @ts-expect-error no PSK handshake without the PSK proof
+  handshakeVerified(fin, undefined, undefined);
+  // @ts-expect-error nor without the Finished proof
+  handshakeVerified(undefined, undefined, psk);
   // @ts-expect-error no HandshakeVerified without the server-Finished proof
   handshakeVerified(undefined, chain, sig);
   // @ts-expect-error a signature proof is not a Finished proof
@@ -67,6 +75,8 @@ export function minting(accepted: ChainAccepted, decision: CertificateDecision):
   new FinishedVerified(Symbol('puretls.proof'));
   // @ts-expect-error likewise for the signature proof
   new SignatureVerified(Symbol('puretls.proof'), undefined);
+  // @ts-expect-error and for the PSK proof
+  new PskAccepted(Symbol('puretls.proof'), 'identity');
   // @ts-expect-error and for the whole-handshake proof
   new HandshakeVerified(Symbol('puretls.proof'), undefined, undefined, undefined);
   // @ts-expect-error a look-alike object is not a proof (the classes carry an ES private field)
