@@ -60,6 +60,8 @@ export function webSocketStreams(ws: WebSocketLike): ByteStreamPair {
       });
     },
     cancel() {
+      // The reader is gone: the socket's later 'close' event must not touch the controller.
+      failed = true;
       ws.close(1000);
     },
   });
