@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { testPki } from '../test/helpers/certs.js';
 import { benchNodeLoopback, benchPuretlsLoopback, benchRecordLayer, SUITE_FOR, type RecordLayerStats } from './bulk.js';
 import { benchCliColdStart } from './cli.js';
-import { benchColdStart, type ColdRow } from './cold.js';
+import { benchColdStart, coldTable, type ColdRow } from './cold.js';
 import { benchMemory, type MemoryRow } from './memory.js';
 import { aeadFloor, type AeadKind } from './floor.js';
 import { describeOps, floorFunction, recordHandshake, timeFloor } from './honest-floor.js';
@@ -248,16 +248,10 @@ function report(r: Results): string {
   out.push('');
   out.push(r.memory ? mdTable(['client', 'heap bytes / connection', 'connections'], r.memory.map((m) => [m.what, Math.round(m.bytesPerConnection), m.connections])) : '_memory benchmark failed (see errors)_');
   out.push('');
-  out.push('**Cold start, whole processes** (wall ms over runs, a fresh process each; the connect rows do a handshake with the loopback server, receive 100 bytes and exit)');
+  out.push('**Cold start, whole processes** (wall and CPU ms over runs, a fresh process each; the connect rows do a handshake with the loopback server, receive 100 bytes and exit)');
   out.push('');
   if (r.cold) {
-    const bare = r.cold[0]!.medianMs;
-    out.push(
-      mdTable(
-        ['command', 'min', 'median', 'max', 'median over bare node', 'runs'],
-        r.cold.map((c) => [c.what, fmt(c.minMs, 1), fmt(c.medianMs, 1), fmt(c.maxMs, 1), c.what.startsWith('node -e "import') ? fmt(c.medianMs - bare, 1) : '—', c.runs]),
-      ),
-    );
+    out.push(coldTable(r.cold));
   } else out.push('_cold-start benchmark failed (see errors)_');
   out.push('');
   out.push('**CLI cold start**');

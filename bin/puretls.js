@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI entry: the compiled code lives in dist/ (built by `npm ci` through the `prepare` script).
-import { main } from '../dist/src/cli/main.js';
+// The CLI entry: the compiled code is bundled into dist/bundle (npm ci builds it through the `prepare` script).
+import { main } from '../dist/bundle/cli.js';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,76 +1,126 @@
 /**
- * `npm run size`: the browser bundle of puretls' runtime-neutral entries, built with esbuild
- * for `platform: 'browser'` (a Node built-in anywhere in the graph fails the build), minified,
- * then gzipped (level 9). Prints one Markdown table for the README:
+ * `npm run size`: the browser bundle of puretls' runtime-neutral entries, built with esbuild for
+ * `platform: 'browser'` (a Node built-in anywhere in the graph fails the build), minified, with
+ * code splitting, as an application bundler (esbuild, Vite, webpack) builds it: a dynamic
+ * `import()` becomes a chunk loaded only when that code runs. For each entry it prints
  *
- * - `puretls` (the root entry: ClientConnection + connectStreams, X.509 validation included),
- *   and how much of it is X.509 (src/x509 and the ASN.1 it needs) versus the rest (the core);
- * - `puretls/websocket` (the root entry plus the WebSocket adapter);
- * - `puretls/x509` on its own.
+ * - the code loaded up front: the entry's file and every chunk it imports statically;
+ * - the code loaded on demand: the chunks reached only through `import()` (the encrypted
+ *   PKCS#8 / PKCS#12 reader, with pkijs and asn1js, behind `loadIdentity`);
  *
- * The minified bytes of each part come from esbuild's metafile (bytesInOutput); a part's gzip
- * size is measured by gzipping a bundle of that part alone where one exists (the x509 entry),
- * else estimated in proportion (marked ≈).
+ * each minified and gzipped (level 9, file by file, summed: what a browser downloads). The
+ * up-front code of the root entry is then split by origin (puretls' X.509, the rest of puretls,
+ * each noble package), the minified bytes from esbuild's metafile and the gzip share in
+ * proportion (marked ≈). The metafiles are written to dist/size/*.meta.json (load one into
+ * esbuild's bundle analyzer to see every input).
  */
 import { build, type Metafile } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OUT = join(ROOT, 'dist', 'size');
 
-interface Measured {
+interface Part {
   min: number;
   gz: number;
-  meta: Metafile;
 }
 
-async function bundle(entry: string): Promise<Measured> {
+interface Measured {
+  upFront: Part;
+  onDemand: Part;
+  /** Inputs (path → minified bytes) of the up-front files. */
+  inputs: Map<string, number>;
+}
+
+async function measure(entry: string): Promise<Measured> {
   const r = await build({
     entryPoints: [join(ROOT, entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     minify: true,
+    splitting: true,
+    outdir: join(OUT, 'out'),
     write: false,
     metafile: true,
     logLevel: 'silent',
   });
-  const code = r.outputFiles[0]!.contents;
-  return { min: code.length, gz: gzipSync(code, { level: 9 }).length, meta: r.metafile };
-}
-
-/** Minified bytes contributed by inputs whose path matches `re`. */
-function bytesOf(m: Metafile, re: RegExp): number {
-  let n = 0;
-  for (const out of Object.values(m.outputs)) {
-    for (const [path, i] of Object.entries(out.inputs)) if (re.test(path)) n += i.bytesInOutput;
+  const meta: Metafile = r.metafile;
+  writeFileSync(join(OUT, `${basename(entry, '.js')}.meta.json`), JSON.stringify(meta));
+  const code = new Map(r.outputFiles.map((f) => [f.path.slice(ROOT.length + 1), f.contents]));
+  const outputs = meta.outputs;
+  const start = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined)!;
+  // The static closure: the entry and what it imports with `import` statements, transitively.
+  const upFront = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const k = todo.pop()!;
+    if (upFront.has(k)) continue;
+    upFront.add(k);
+    for (const i of outputs[k]!.imports) if (i.kind === 'import-statement') todo.push(i.path);
   }
-  return n;
+  const sum = (keys: string[]): Part => {
+    let min = 0;
+    let gz = 0;
+    for (const k of keys) {
+      const c = code.get(k);
+      if (c === undefined || !k.endsWith('.js')) continue;
+      min += c.length;
+      gz += gzipSync(c, { level: 9 }).length;
+    }
+    return { min, gz };
+  };
+  const inputs = new Map<string, number>();
+  for (const k of upFront) for (const [p, i] of Object.entries(outputs[k]!.inputs)) inputs.set(p, (inputs.get(p) ?? 0) + i.bytesInOutput);
+  return {
+    upFront: sum([...upFront]),
+    onDemand: sum(Object.keys(outputs).filter((k) => !upFront.has(k))),
+    inputs,
+  };
 }
 
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
 
+/** Where an input comes from: puretls' X.509, the rest of puretls, or a package. */
+function origin(path: string): string {
+  if (/dist\/src\/x509\//.test(path)) return 'puretls X.509 (src/x509)';
+  if (/dist\/src\//.test(path)) return 'puretls, the rest (records, handshake, config, transports)';
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+  return m ? m[1]! : path;
+}
+
 async function main(): Promise<void> {
-  const root = await bundle('dist/src/index.js');
-  const ws = await bundle('dist/src/transport/websocket.js');
-  const x509 = await bundle('dist/src/x509/index.js');
-  const x509Part = bytesOf(root.meta, /dist\/src\/x509\//);
-  const corePart = root.min - x509Part;
-  const rows = [
-    ['`puretls` (root entry, browser ESM)', kb(root.min), kb(root.gz)],
-    ['  of which X.509 (src/x509)', kb(x509Part), `≈ ${kb((root.gz * x509Part) / root.min)}`],
-    ['  of which the rest (core: records, handshake, crypto, noble)', kb(corePart), `≈ ${kb((root.gz * corePart) / root.min)}`],
-    ['`puretls/websocket` (root + WebSocket adapter)', kb(ws.min), kb(ws.gz)],
-    ['`puretls/x509` alone', kb(x509.min), kb(x509.gz)],
+  mkdirSync(OUT, { recursive: true });
+  const entries: [string, string][] = [
+    ['`puretls` (root entry)', 'dist/src/index.js'],
+    ['`puretls/websocket`', 'dist/src/transport/websocket.js'],
+    ['`puretls/x509`', 'dist/src/x509/index.js'],
   ];
-  console.log('| bundle | minified | gzipped |\n|---|---|---|');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  const biggest = Object.entries(root.meta.outputs[Object.keys(root.meta.outputs)[0]!]!.inputs)
-    .map(([p, i]) => [p.replace(/^.*node_modules\//, '').replace(/^.*dist\/src\//, 'src/'), i.bytesInOutput] as const)
+  const results: [string, Measured][] = [];
+  for (const [name, entry] of entries) results.push([name, await measure(entry)]);
+
+  console.log('| entry | up front: minified | up front: gzipped | on demand (import()): minified | gzipped |\n|---|---|---|---|---|');
+  for (const [name, m] of results) {
+    console.log(`| ${name} | ${kb(m.upFront.min)} | **${kb(m.upFront.gz)}** | ${m.onDemand.min ? kb(m.onDemand.min) : '—'} | ${m.onDemand.gz ? kb(m.onDemand.gz) : '—'} |`);
+  }
+
+  const root = results[0]![1];
+  const byOrigin = new Map<string, number>();
+  for (const [p, n] of root.inputs) byOrigin.set(origin(p), (byOrigin.get(origin(p)) ?? 0) + n);
+  const total = [...byOrigin.values()].reduce((a, b) => a + b, 0);
+  console.log('\nThe root entry, up front, by origin:\n\n| origin | minified | gzipped (≈ share) |\n|---|---|---|');
+  for (const [o, n] of [...byOrigin].sort((a, b) => b[1] - a[1])) {
+    console.log(`| ${o} | ${kb(n)} | ≈ ${kb((root.upFront.gz * n) / total)} |`);
+  }
+  const biggest = [...root.inputs]
+    .map(([p, n]) => [p.replace(/^.*node_modules\//, '').replace(/^.*dist\/src\//, 'src/'), n] as const)
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8);
-  console.log(`\nlargest inputs of the root bundle: ${biggest.map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`);
+    .slice(0, 10);
+  console.log(`\nlargest inputs up front: ${biggest.map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`);
+  console.log(`metafiles: ${join('dist', 'size')}/*.meta.json`);
 }
 
 void main();

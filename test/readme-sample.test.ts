@@ -22,7 +22,7 @@ export function readmeSample(): string {
   return m[1]!;
 }
 
-const dist = join(PROJECT_ROOT, 'dist/src/index.js');
+const dist = join(PROJECT_ROOT, 'dist/bundle/index.js'); // what package.json's exports give for 'puretls'
 const missing = programMissing('openssl') ?? (existsSync(dist) ? null : 'dist/ is not built (run npm run build)');
 
 describe.skipIf(skipFor(missing, 'the README sample'))('the README sans-IO sample', () => {

@@ -176,11 +176,30 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * X25519 public keys, cheap for a short-lived process. noble's `x25519.getPublicKey` multiplies on
+ * Ed25519's base-point table, which it builds on first use (tens of ms: most of a one-shot
+ * `puretls connect`'s crypto); the Montgomery ladder with u = 9 (RFC 7748 §5, §6.1) gives the same
+ * key for about one ladder's cost without a table. The first X25519_LADDER_KEYS keys of a process
+ * use the ladder; after that the table has paid for itself and is used.
+ */
+export const X25519_LADDER_KEYS = 32;
+const X25519_BASE_U = /* @__PURE__ */ (() => {
+  const u = new Uint8Array(32);
+  u[0] = 9;
+  return u;
+})();
+let x25519KeysMade = 0;
+function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
+  x25519KeysMade++;
+  return x25519KeysMade <= X25519_LADDER_KEYS ? x25519.scalarMult(privateKey, X25519_BASE_U) : x25519.getPublicKey(privateKey);
+}
+
 function generatePlainShare(group: NamedGroup, random: RandomSource): KeyShare {
   switch (group.name) {
     case 'x25519': {
       const privateKey = random(32);
-      return { group, privateKey, publicKey: x25519.getPublicKey(privateKey) };
+      return { group, privateKey, publicKey: x25519PublicKey(privateKey) };
     }
     case 'x448': {
       const privateKey = random(56);

@@ -172,7 +172,7 @@ describe('puretls demo', () => {
 describe('the launcher (bin/puretls.js)', () => {
   // CI builds dist/ through `npm ci` (prepare); under PURETLS_REQUIRE_PEERS=1 a missing build fails.
   const built = !skipFor(
-    existsSync(join(PROJECT_ROOT, 'dist/src/cli/main.js')) ? null : 'dist/ is not built (run npm run build)',
+    existsSync(join(PROJECT_ROOT, 'dist/bundle/cli.js')) ? null : 'dist/ is not built (run npm run build)',
     'bin/puretls.js launcher',
   );
   it.skipIf(!built)('--help prints the usage and exits 0', () => {

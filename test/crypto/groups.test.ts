@@ -8,7 +8,7 @@ import * as nodeCrypto from 'node:crypto';
 import type { TlsError } from '../../src/errors.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { peerCryptoError } from '../../src/handshake/crypto-errors.js';
-import { GROUPS, computeSharedSecret, dhGenerate, dhShared, generateKeyShare, groupByName, respondToKeyShare, validateFfdheParams } from '../../src/crypto/groups.js';
+import { GROUPS, X25519_LADDER_KEYS, computeSharedSecret, dhGenerate, dhShared, generateKeyShare, groupByName, respondToKeyShare, validateFfdheParams } from '../../src/crypto/groups.js';
 import { bigIntToBytes, bytesToBigInt } from '../../src/crypto/bigint.js';
 
 /** crypto throws a plain CryptoError; the handshake reports it as the peer's TlsError. */
@@ -176,5 +176,26 @@ describe('TLS 1.2 DHE with server-chosen parameters', () => {
     expect(dhShared(one, bigIntToBytes(0x1234n, 256))).toEqual(Uint8Array.of(0x12, 0x34));
     illegal(() => dhShared(kp, Uint8Array.of(1)));
     illegal(() => dhShared(kp, bigIntToBytes(p - 1n, 256)));
+  });
+});
+
+describe('x25519 public keys: the ladder first, then the base-point table', () => {
+  // RFC 7748 §6.1: Alice's private key and public key.
+  const alicePrivate = Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex');
+  const alicePublic = '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a';
+  it('both paths give RFC 7748 §6.1 public key and agree with node:crypto', () => {
+    const group = groupByName('x25519')!;
+    for (let i = 0; i < X25519_LADDER_KEYS + 3; i++) {
+      const share = generateKeyShare(group, (n) => new Uint8Array(alicePrivate.subarray(0, n)));
+      expect(Buffer.from(share.publicKey).toString('hex'), `key ${i + 1}`).toBe(alicePublic);
+    }
+    for (let i = 0; i < 3; i++) {
+      const ours = generateKeyShare(group);
+      const theirs = nodeCrypto.generateKeyPairSync('x25519');
+      const theirRaw = new Uint8Array(theirs.publicKey.export({ format: 'der', type: 'spki' })).subarray(-32);
+      const z = computeSharedSecret(ours, theirRaw);
+      const ourKey = nodeCrypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), ours.publicKey]), format: 'der', type: 'spki' });
+      expect(Buffer.from(z)).toEqual(nodeCrypto.diffieHellman({ privateKey: theirs.privateKey, publicKey: ourKey }));
+    }
   });
 });

@@ -100,7 +100,7 @@ describe('puretls/websocket through puretls bridge', () => {
     await expect(startBridge({ port: 0, allow: ['no-port-here'] })).rejects.toMatchObject({ code: 'BAD_CONFIG' });
   });
 
-  const noBuild = existsSync(join(PROJECT_ROOT, 'dist/src/cli/main.js')) ? null : 'dist/ is not built (run npm run build)';
+  const noBuild = existsSync(join(PROJECT_ROOT, 'dist/bundle/cli.js')) ? null : 'dist/ is not built (run npm run build)';
   it.skipIf(skipFor(noBuild, 'puretls bridge (the launcher)'))('`puretls bridge --listen 0 --allow HOST:PORT` serves the same', async () => {
     const { port } = await tlsServer();
     const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/puretls.js'), 'bridge', '--listen', '0', '--allow', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * Bundles the compiled entries (dist/src, from tsc) into dist/bundle with esbuild: one ESM file
+ * per package export plus shared chunks (code splitting, so every entry shares one copy of each
+ * class: a `TlsError` from `puretls/node` is the `TlsError` of `puretls`), the noble, pkijs and
+ * asn1js code included, the optional peer dependencies (undici, ws, mqtt, pg, ioredis) and Node's
+ * built-ins left as imports. A dynamic `import()` stays a separate chunk, loaded when it runs (the
+ * encrypted-key reader with pkijs, the CLI's commands).
+ *
+ * Why: Node loads one file far faster than the ~150 modules of dist/src and its dependencies
+ * (resolution, file reads and one compilation per module dominate an import of the root entry;
+ * bench/cold.ts measures it). package.json's exports and bin point here; the type declarations
+ * stay in dist/src. Run by `npm run build` after tsc. Usage: node scripts/bundle.mjs
+ */
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = (p) => join(root, 'dist', 'src', p);
+
+/** Output name (dist/bundle/<name>.js) → compiled entry. Keep in step with package.json "exports". */
+export const ENTRIES = {
+  index: src('index.js'),
+  node: src('transport/node.js'),
+  undici: src('transport/undici.js'),
+  ws: src('transport/ws.js'),
+  mqtt: src('transport/mqtt.js'),
+  pg: src('transport/pg.js'),
+  ioredis: src('transport/ioredis.js'),
+  websocket: src('transport/websocket.js'),
+  x509: src('x509/index.js'),
+  diagnose: src('diagnose/index.js'),
+  cli: src('cli/main.js'),
+};
+
+const outdir = join(root, 'dist', 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: ENTRIES,
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['undici', 'ws', 'mqtt', 'pg', 'ioredis'],
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
+  sourcemap: true, // linked .map files: node --enable-source-maps gives the dist/src lines
+  logLevel: 'warning',
+});
