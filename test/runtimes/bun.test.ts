@@ -18,5 +18,5 @@ describe.skipIf(skipFor(runtimeMissing('bun'), 'the Bun runtime test'))('Bun', (
     const results = JSON.parse(r.stdout);
     expect(results[0].runtime).toMatch(/^Bun \d+\.\d+/);
     expectExchanges(results, ['Bun.connect']);
-  });
+  }, 60_000);
 });

@@ -69,5 +69,5 @@ describe.skipIf(skipFor(missing, 'the Chromium runtime test'))('Chromium page th
       const { writeFileSync } = await import('node:fs');
       writeFileSync(join(resolve(PROJECT_ROOT, out), 'chromium-bridge.png'), shot);
     }
-  });
+  }, 120_000);
 });

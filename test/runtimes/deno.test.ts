@@ -21,5 +21,5 @@ describe.skipIf(skipFor(runtimeMissing('deno'), 'the Deno runtime test'))('Deno'
     const results = JSON.parse(r.stdout);
     expect(results[0].runtime).toMatch(/^Deno \d+\.\d+/);
     expectExchanges(results, ['Deno.connect']);
-  });
+  }, 60_000);
 });

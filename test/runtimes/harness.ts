@@ -84,8 +84,8 @@ export function runProcess(
     p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       p.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.slice(0, 2).join(' ')} did not finish within ${opts.timeoutMs ?? 30_000} ms\n${stderr}`));
-    }, opts.timeoutMs ?? 30_000);
+      reject(new Error(`${cmd} ${args.slice(0, 2).join(' ')} did not finish within ${opts.timeoutMs ?? 45_000} ms\n${stderr}`));
+    }, opts.timeoutMs ?? 45_000);
     p.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

@@ -37,11 +37,11 @@ describe.skipIf(skipFor(runtimeMissing('workerd'), 'the workerd runtime test'))(
     await waitUntil(() => /Listening on http:\/\/127\.0\.0\.1:\d+/.test(w.output()) || w.proc.exitCode !== null, 20_000, 'workerd to listen');
     const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(w.output())?.[1];
     expect(port, w.output()).toBeDefined();
-    const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(requests), signal: AbortSignal.timeout(20_000) });
+    const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(requests), signal: AbortSignal.timeout(40_000) });
     const body = await res.text();
     expect(res.status, body + w.output()).toBe(200);
     const results = JSON.parse(body);
     expect(results[0].runtime).toBe('workerd');
     expectExchanges(results, ['cloudflare:sockets connect()']);
-  });
+  }, 60_000);
 });
