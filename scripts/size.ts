@@ -12,13 +12,13 @@
  * up-front code of the root entry is then split by origin (puretls' X.509, the rest of puretls,
  * each noble package), the minified bytes from esbuild's metafile and the gzip share in
  * proportion (marked ≈). The metafiles are written to dist/size/*.meta.json (load one into
- * esbuild's bundle analyzer to see every input).
+ * esbuild's bundle analyzer to see every input): root, websocket, x509.
  */
 import { build, type Metafile } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(ROOT, 'dist', 'size');
@@ -35,7 +35,7 @@ interface Measured {
   inputs: Map<string, number>;
 }
 
-async function measure(entry: string): Promise<Measured> {
+async function measure(name: string, entry: string): Promise<Measured> {
   const r = await build({
     entryPoints: [join(ROOT, entry)],
     bundle: true,
@@ -49,7 +49,7 @@ async function measure(entry: string): Promise<Measured> {
     logLevel: 'silent',
   });
   const meta: Metafile = r.metafile;
-  writeFileSync(join(OUT, `${basename(entry, '.js')}.meta.json`), JSON.stringify(meta));
+  writeFileSync(join(OUT, `${name}.meta.json`), JSON.stringify(meta));
   const code = new Map(r.outputFiles.map((f) => [f.path.slice(ROOT.length + 1), f.contents]));
   const outputs = meta.outputs;
   const start = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined)!;
@@ -94,13 +94,13 @@ function origin(path: string): string {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const entries: [string, string][] = [
-    ['`puretls` (root entry)', 'dist/src/index.js'],
-    ['`puretls/websocket`', 'dist/src/transport/websocket.js'],
-    ['`puretls/x509`', 'dist/src/x509/index.js'],
+  const entries: [string, string, string][] = [
+    ['`puretls` (root entry)', 'root', 'dist/src/index.js'],
+    ['`puretls/websocket`', 'websocket', 'dist/src/transport/websocket.js'],
+    ['`puretls/x509`', 'x509', 'dist/src/x509/index.js'],
   ];
   const results: [string, Measured][] = [];
-  for (const [name, entry] of entries) results.push([name, await measure(entry)]);
+  for (const [label, name, entry] of entries) results.push([label, await measure(name, entry)]);
 
   console.log('| entry | up front: minified | up front: gzipped | on demand (import()): minified | gzipped |\n|---|---|---|---|---|');
   for (const [name, m] of results) {
