@@ -14,6 +14,7 @@
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +36,34 @@ export const ENTRIES = {
   cli: src('cli/main.js'),
 };
 
+/**
+ * @noble/ciphers builds its AES lookup tables (1.3 MB, forward and inverse) when aes.js is
+ * evaluated, the largest single cost of importing puretls. In the bundle they are built on first
+ * use instead: the two `const tableX = genTtable(...)` become memoised functions and their five
+ * readers call them. Only this file changes, only these lines; the build fails if noble's source
+ * no longer has exactly them (a new noble version: check, then adjust the counts), so nothing is
+ * ever left half-rewritten. AES-GCM and AES-CCM never touch the inverse tables.
+ */
+const lazyAesTables = {
+  name: 'lazy-aes-tables',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@noble[\\/]ciphers[\\/]aes\.js$/ }, async (args) => {
+      let code = await readFile(args.path, 'utf8');
+      const defs = /^const (tableEncoding|tableDecoding) = \/\* @__PURE__ \*\/ (genTtable\(.*\));$/gm;
+      const uses = /^( +const \{[\w, ]+\} = )(tableEncoding|tableDecoding);$/gm;
+      const nDefs = [...code.matchAll(defs)].length;
+      const nUses = [...code.matchAll(uses)].length;
+      const nAll = [...code.matchAll(/\btable(?:En|De)coding\b/g)].length;
+      if (nDefs !== 2 || nUses !== 5 || nAll !== 7) {
+        throw new Error(`lazy-aes-tables: ${args.path} changed (definitions ${nDefs}/2, readers ${nUses}/5, mentions ${nAll}/7)`);
+      }
+      code = code.replace(defs, 'const $1 = /* @__PURE__ */ (() => { let t; return () => t || (t = $2); })();');
+      code = code.replace(uses, '$1$2();');
+      return { contents: code, loader: 'js' };
+    });
+  },
+};
+
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -49,5 +78,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   sourcemap: true, // linked .map files: node --enable-source-maps gives the dist/src lines
+  plugins: [lazyAesTables],
   logLevel: 'warning',
 });
