@@ -19,6 +19,7 @@ import { benchMemory, type MemoryRow } from './memory.js';
 import { aeadFloor, type AeadKind } from './floor.js';
 import { describeOps, floorFunction, recordHandshake, timeFloor } from './honest-floor.js';
 import { benchCoreHandshake, benchNodeHandshake, benchPuretlsHandshake, bestOf, HANDSHAKE_OPTIONS, type HandshakeStats } from './handshake.js';
+import { sizeReport } from '../scripts/size.js';
 import { BENCH_DIR, fmt, mdTable, msSince, nowNs, PROJECT_ROOT, round, startBenchServer } from './util.js';
 
 /** Received over loopback by each client. */
@@ -49,6 +50,8 @@ interface Results {
   cli?: { medianMs: number; runs: number };
   memory?: MemoryRow[];
   cold?: ColdRow[];
+  /** `npm run size`'s tables (scripts/size.ts). */
+  size?: string;
   /** What the honest floor counted from the recorded handshake's trace. */
   floorOps?: string;
   x509?: Array<{ name: string; puretlsMs: number; nodeMs: number; ratio: number }>;
@@ -170,6 +173,7 @@ async function main(): Promise<number> {
 
   // (c) CLI cold start
   results.cli = await section('CLI cold start', errors, () => benchCliColdStart(10));
+  results.size = await section('bundle sizes', errors, sizeReport);
 
   // (d) X.509, when the other helper's file is built
   const x509Path = join(BENCH_DIR, 'x509.js');
@@ -261,6 +265,10 @@ function report(r: Results): string {
       ? mdTable(['command', `median ms (${r.cli.runs} spawns)`], [['node bin/puretls.js --help', fmt(r.cli.medianMs, 1)]])
       : '_CLI benchmark failed (see errors)_',
   );
+  out.push('');
+  out.push('**Bundle sizes** (`npm run size`: esbuild for the browser, minified, code splitting, gzip -9)');
+  out.push('');
+  out.push(r.size ?? '_bundle sizes failed (see errors)_');
   if (r.x509) {
     out.push('');
     out.push('**X.509**');

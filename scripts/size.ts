@@ -17,7 +17,7 @@
 import { build, type Metafile } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -92,7 +92,10 @@ function origin(path: string): string {
   return m ? m[1]! : path;
 }
 
-async function main(): Promise<void> {
+/** The size tables as Markdown (printed by `npm run size`, included in `npm run bench`'s report). */
+export async function sizeReport(): Promise<string> {
+  const lines: string[] = [];
+  const log = (l: string) => lines.push(l);
   mkdirSync(OUT, { recursive: true });
   const entries: [string, string, string][] = [
     ['`puretls` (root entry)', 'root', 'dist/src/index.js'],
@@ -102,25 +105,26 @@ async function main(): Promise<void> {
   const results: [string, Measured][] = [];
   for (const [label, name, entry] of entries) results.push([label, await measure(name, entry)]);
 
-  console.log('| entry | up front: minified | up front: gzipped | on demand (import()): minified | gzipped |\n|---|---|---|---|---|');
+  log('| entry | up front: minified | up front: gzipped | on demand (import()): minified | gzipped |\n|---|---|---|---|---|');
   for (const [name, m] of results) {
-    console.log(`| ${name} | ${kb(m.upFront.min)} | **${kb(m.upFront.gz)}** | ${m.onDemand.min ? kb(m.onDemand.min) : '—'} | ${m.onDemand.gz ? kb(m.onDemand.gz) : '—'} |`);
+    log(`| ${name} | ${kb(m.upFront.min)} | **${kb(m.upFront.gz)}** | ${m.onDemand.min ? kb(m.onDemand.min) : '—'} | ${m.onDemand.gz ? kb(m.onDemand.gz) : '—'} |`);
   }
 
   const root = results[0]![1];
   const byOrigin = new Map<string, number>();
   for (const [p, n] of root.inputs) byOrigin.set(origin(p), (byOrigin.get(origin(p)) ?? 0) + n);
   const total = [...byOrigin.values()].reduce((a, b) => a + b, 0);
-  console.log('\nThe root entry, up front, by origin:\n\n| origin | minified | gzipped (≈ share) |\n|---|---|---|');
+  log('\nThe root entry, up front, by origin:\n\n| origin | minified | gzipped (≈ share) |\n|---|---|---|');
   for (const [o, n] of [...byOrigin].sort((a, b) => b[1] - a[1])) {
-    console.log(`| ${o} | ${kb(n)} | ≈ ${kb((root.upFront.gz * n) / total)} |`);
+    log(`| ${o} | ${kb(n)} | ≈ ${kb((root.upFront.gz * n) / total)} |`);
   }
   const biggest = [...root.inputs]
     .map(([p, n]) => [p.replace(/^.*node_modules\//, '').replace(/^.*dist\/src\//, 'src/'), n] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 10);
-  console.log(`\nlargest inputs up front: ${biggest.map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`);
-  console.log(`metafiles: ${join('dist', 'size')}/*.meta.json`);
+  log(`\nlargest inputs up front: ${biggest.map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`);
+  log(`metafiles: ${join('dist', 'size')}/*.meta.json`);
+  return lines.join('\n');
 }
 
-void main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) console.log(await sizeReport());
