@@ -13,28 +13,25 @@
  * stay in dist/src. Run by `npm run build` after tsc. Usage: node scripts/bundle.mjs
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const src = (p) => join(root, 'dist', 'src', p);
-
-/** Output name (dist/bundle/<name>.js) → compiled entry. Keep in step with package.json "exports". */
-export const ENTRIES = {
-  index: src('index.js'),
-  node: src('transport/node.js'),
-  undici: src('transport/undici.js'),
-  ws: src('transport/ws.js'),
-  mqtt: src('transport/mqtt.js'),
-  pg: src('transport/pg.js'),
-  ioredis: src('transport/ioredis.js'),
-  websocket: src('transport/websocket.js'),
-  x509: src('x509/index.js'),
-  diagnose: src('diagnose/index.js'),
-  cli: src('cli/main.js'),
-};
+/**
+ * Output name → compiled entry, read from package.json: each export whose `default` is
+ * ./dist/bundle/<name>.js is built from the .js beside its `types` (dist/src/...); the CLI
+ * (bin/puretls.js imports dist/bundle/cli.js) from dist/src/cli/main.js.
+ */
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const entries = { cli: join(root, 'dist', 'src', 'cli', 'main.js') };
+for (const [name, target] of Object.entries(pkg.exports)) {
+  const m = typeof target === 'object' ? /^\.\/dist\/bundle\/([a-z0-9]+)\.js$/.exec(target.default) : null;
+  if (!m) continue; // ./roots (generated data, not bundled) and ./package.json
+  if (!target.types?.endsWith('.d.ts')) throw new Error(`package.json exports ${name}: no types to find its source by`);
+  entries[m[1]] = join(root, target.types.replace(/\.d\.ts$/, '.js'));
+}
 
 /**
  * @noble/ciphers builds its AES lookup tables (1.3 MB, forward and inverse) when aes.js is
@@ -67,7 +64,7 @@ const lazyAesTables = {
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: ENTRIES,
+  entryPoints: entries,
   outdir,
   bundle: true,
   splitting: true,
