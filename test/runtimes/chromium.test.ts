@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startBridge, type RunningBridge } from '../../src/transport/bridge.js';
 import { PROJECT_ROOT, programMissing, skipFor } from '../helpers/env.js';
 import { bundle, cleanUp, expectExchanges, opensslPeers, tempDir } from './harness.js';
-import type { ExchangeRequest, ExchangeResult } from './client.js';
+import { heading, type ExchangeRequest, type ExchangeResult } from './client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? programMissing('openssl') : `${CHROMIUM} is not installed (Debian package chromium)`;
@@ -34,7 +34,7 @@ pre{background:#f4f4f4;padding:6px;margin:0;font-size:12px}</style></head>
 <div id="results"></div></body></html>`;
 
 describe.skipIf(skipFor(missing, 'the Chromium runtime test'))('Chromium page through puretls bridge', () => {
-  it('TLS 1.3 and TLS 1.2 over WebSocket and WebSocketStream, verified, the reply shown', async () => {
+  it('TLS 1.3 and TLS 1.2 over WebSocket and WebSocketStream, verified, the reply shown; an unrelated CA refused', async () => {
     const dir = tempDir();
     const launching = chromium.launch({
       executablePath: CHROMIUM,
@@ -42,10 +42,10 @@ describe.skipIf(skipFor(missing, 'the Chromium runtime test'))('Chromium page th
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       timeout: 60_000,
     });
-    const [file, requests] = await Promise.all([bundle('page-main.ts', dir, 'page.js', { format: 'iife' }), opensslPeers()]);
+    const [file, requests] = await Promise.all([bundle('page-main.ts', dir, 'page.js', { format: 'iife' }), opensslPeers(dir)]);
     bridge = await startBridge({ port: 0, allow: requests.map((r) => `127.0.0.1:${r.port}`) });
     browser = await launching;
-    const page = await browser.newPage({ viewport: { width: 900, height: 470 } });
+    const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.setContent(PAGE);
@@ -56,12 +56,15 @@ describe.skipIf(skipFor(missing, 'the Chromium runtime test'))('Chromium page th
     );
     expect(errors).toEqual([]);
     expect(results[0]!.runtime).toMatch(/Chrome\/\d+/);
-    expectExchanges(results, ['WebSocket', 'WebSocketStream']);
+    expectExchanges(results, requests, ['WebSocket', 'WebSocketStream']);
     // What the page shows: one heading per exchange, and the server's view of each connection.
     const headings = await page.$$eval('#results h2', (hs) => hs.map((h) => h.textContent ?? ''));
-    expect(headings).toEqual(results.map((r) => `TLS ${r.version} over ${r.transport}: ${r.protocol} ${r.cipher}, certificate ok`));
+    expect(headings).toEqual(results.map(heading));
+    expect(headings.filter((h) => h.endsWith('refused (CERT_VERIFY_FAILED)'))).toHaveLength(2);
     const shown = await page.$$eval('#results pre', (ps) => ps.map((p) => p.textContent ?? ''));
-    for (const [i, r] of results.entries()) expect(shown[i]).toContain(`Protocol  : ${r.protocol}`);
+    const served = results.filter((r) => r.trusted);
+    expect(shown).toHaveLength(served.length);
+    for (const [i, r] of served.entries()) expect(shown[i]).toContain(`Protocol  : ${r.protocol}`);
     const shot = await page.screenshot({ fullPage: true });
     expect(shot.subarray(1, 4).toString()).toBe('PNG');
     const out = process.env.PURETLS_SCREENSHOTS;

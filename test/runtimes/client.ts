@@ -14,6 +14,8 @@ export interface ExchangeRequest {
   version: '1.2' | '1.3';
   /** Where openssl s_server listens (127.0.0.1). */
   port: number;
+  /** Whether `ca` is the server's CA; when not, the handshake must fail with CERT_VERIFY_FAILED. */
+  trusted: boolean;
 }
 
 export interface ExchangeResult {
@@ -24,6 +26,9 @@ export interface ExchangeResult {
   cipher: string;
   verify: string;
   reply: string;
+  trusted: boolean;
+  /** The TlsError code (or message) when the exchange failed. */
+  error?: string;
 }
 
 /** One handshake through `open`, one request, the whole reply (until the server closes). */
@@ -33,7 +38,14 @@ export async function tlsExchange(
   runtime: string,
   transport: string,
 ): Promise<ExchangeResult> {
-  const tls = await open({ host: 'localhost', ca: req.ca, minVersion: req.version, maxVersion: req.version, timeout: 20_000 });
+  const base = { runtime, transport, version: req.version, trusted: req.trusted };
+  let tls: TlsStreams;
+  try {
+    tls = await open({ host: 'localhost', ca: req.ca, minVersion: req.version, maxVersion: req.version, timeout: 20_000 });
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    return { ...base, protocol: '', cipher: '', verify: '', reply: '', error: err.code ?? err.message ?? String(e) };
+  }
   const w = tls.writable.getWriter();
   await w.write(new TextEncoder().encode(`GET / HTTP/1.0\r\nUser-Agent: puretls on ${runtime}\r\n\r\n`));
   w.releaseLock();
@@ -46,5 +58,11 @@ export async function tlsExchange(
     reply += dec.decode(value, { stream: true });
   }
   await tls.close(); // the transport's writable side too, so the runtime has nothing left open
-  return { runtime, transport, version: req.version, protocol: tls.info.protocol, cipher: tls.info.cipher, verify: tls.info.verify.status, reply };
+  return { ...base, protocol: tls.info.protocol, cipher: tls.info.cipher, verify: tls.info.verify.status, reply };
+}
+
+/** The heading the page shows for an exchange (the test checks it). */
+export function heading(r: ExchangeResult): string {
+  const what = `TLS ${r.version} over ${r.transport}${r.trusted ? '' : ', trusting an unrelated CA'}`;
+  return r.error !== undefined ? `${what}: refused (${r.error})` : `${what}: ${r.protocol} ${r.cipher}, certificate ${r.verify}`;
 }

@@ -6,7 +6,7 @@
  * test CA, a bounded child-process runner, and the assertions on the bytes each runtime received.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,15 +55,24 @@ export async function bundle(entry: string, dir: string, out: string, opts: { ex
   return outfile;
 }
 
-/** Two openssl s_server -www peers: one TLS 1.3 only, one TLS 1.2 only (P-256 leaf, chain to the test CA). */
-export async function opensslPeers(): Promise<ExchangeRequest[]> {
+/**
+ * Two openssl s_server -www peers, one TLS 1.3 only, one TLS 1.2 only (P-256 leaf, chain to the
+ * test CA), and three exchanges: TLS 1.3 and TLS 1.2 trusting the test CA, then TLS 1.3 trusting
+ * an unrelated CA (made here), which must be refused.
+ */
+export async function opensslPeers(dir: string): Promise<ExchangeRequest[]> {
   const pki = testPki();
   const leaf = pki.leaf('p256');
   const s13 = await startOpenSslServer([...opensslCredArgs(leaf), '-tls1_3', '-www']);
   const s12 = await startOpenSslServer([...opensslCredArgs(leaf), '-tls1_2', '-www']);
+  const other = join(dir, 'other-ca.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'other-ca.key'),
+    '-subj', '/CN=an unrelated CA', '-days', '2', '-out', other], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`openssl req: ${r.stderr}`);
   return [
-    { ca: pki.ca, version: '1.3', port: s13.port },
-    { ca: pki.ca, version: '1.2', port: s12.port },
+    { ca: pki.ca, version: '1.3', port: s13.port, trusted: true },
+    { ca: pki.ca, version: '1.2', port: s12.port, trusted: true },
+    { ca: readFileSync(other, 'utf8'), version: '1.3', port: s13.port, trusted: false },
   ];
 }
 
@@ -135,15 +144,22 @@ function opensslName12(iana: string): string {
 }
 
 /**
- * Each exchange: the version asked for was negotiated, the chain verified against the test CA,
- * and the reply is openssl s_server's -www page for this very connection (its protocol and its
- * cipher as the server saw them).
+ * The exchanges, in order (each request through each transport). A trusted one: the version
+ * asked for was negotiated, the chain verified against the test CA, and the reply is openssl
+ * s_server's -www page for this very connection (its protocol and its cipher as the server saw
+ * them). An untrusted one: refused with CERT_VERIFY_FAILED before any application data.
  */
-export function expectExchanges(results: ExchangeResult[], transports: string[]): void {
-  const want = ['1.3', '1.2'].flatMap((v) => transports.map((t) => `${v} ${t}`));
-  expect(results.map((r) => `${r.version} ${r.transport}`)).toEqual(want);
+export function expectExchanges(results: ExchangeResult[], requests: ExchangeRequest[], transports: string[]): void {
+  const want = requests.flatMap((q) => transports.map((t) => `${q.version} ${q.trusted ? 'trusted' : 'untrusted'} ${t}`));
+  expect(results.map((r) => `${r.version} ${r.trusted ? 'trusted' : 'untrusted'} ${r.transport}`)).toEqual(want);
   for (const r of results) {
-    const what = `${r.runtime} ${r.transport} TLS ${r.version}`;
+    const what = `${r.runtime} ${r.transport} TLS ${r.version}${r.trusted ? '' : ' (unrelated CA)'}`;
+    if (!r.trusted) {
+      expect(r.error, what).toBe('CERT_VERIFY_FAILED');
+      expect(r.reply, what).toBe('');
+      continue;
+    }
+    expect(r.error, what).toBeUndefined();
     expect(r.protocol, what).toBe(`TLSv${r.version}`);
     expect(r.verify, what).toBe('ok');
     expect(r.reply, what).toMatch(/^HTTP\/1\.0 200 ok\r\n/);

@@ -3,21 +3,18 @@
  * Chromium's WebSocketStream (puretls/websocket), each reply shown on the page.
  */
 import { connectWebSocket, connectWebSocketStream, type WebSocketStreamLike } from '../../src/transport/websocket.js';
-import { tlsExchange, type ExchangeRequest, type ExchangeResult } from './client.js';
+import { heading, tlsExchange, type ExchangeRequest, type ExchangeResult } from './client.js';
 
 declare const WebSocketStream: (new (url: string) => WebSocketStreamLike) | undefined;
 
-function show(r: ExchangeResult | { error: string }, label: string): void {
+function show(r: ExchangeResult): void {
   const section = document.createElement('section');
   const h = document.createElement('h2');
   const pre = document.createElement('pre');
-  if ('error' in r) {
-    h.textContent = `${label}: ${r.error}`;
-  } else {
-    h.textContent = `${label}: ${r.protocol} ${r.cipher}, certificate ${r.verify}`;
-    pre.textContent = r.reply.split('\n').filter((l) => /HTTP\/1\.0|Protocol\s+:|Cipher\s+:|New, TLS/.test(l)).join('\n');
-  }
-  section.append(h, pre);
+  h.textContent = heading(r);
+  pre.textContent = r.reply.split('\n').filter((l) => /HTTP\/1\.0|Protocol\s+:|Cipher\s+:|New, TLS/.test(l)).join('\n');
+  section.append(h);
+  if (pre.textContent !== '') section.append(pre);
   document.getElementById('results')!.append(section);
 }
 
@@ -27,11 +24,11 @@ async function run(bridge: string, reqs: ExchangeRequest[]): Promise<ExchangeRes
   for (const req of reqs) {
     const url = `${bridge}/127.0.0.1:${req.port}`;
     const viaWs = await tlsExchange((o) => connectWebSocket(url, o), req, runtime, 'WebSocket');
-    show(viaWs, `TLS ${req.version} over WebSocket`);
+    show(viaWs);
     out.push(viaWs);
     if (typeof WebSocketStream !== 'function') throw new Error('this Chromium has no WebSocketStream');
     const viaWss = await tlsExchange((o) => connectWebSocketStream(new WebSocketStream(url), o), req, runtime, 'WebSocketStream');
-    show(viaWss, `TLS ${req.version} over WebSocketStream`);
+    show(viaWss);
     out.push(viaWss);
   }
   return out;
