@@ -2,7 +2,7 @@
  * `npm run fuzz`: coverage-guided fuzzing with Jazzer.js (libFuzzer) of every target in
  * fuzz/targets/, each for a time or a number of runs:
  *
- *   npm run fuzz -- [--time SECONDS] [--runs N] [--targets a,b] [--workers 1]
+ *   npm run fuzz -- [--time SECONDS] [--runs N] [--targets a,b] [--max-len BYTES]
  *
  * Corpora live in .fuzz/corpus/<target>/ (seeded at run time by fuzz/seeds.ts; not committed),
  * crashers in .fuzz/crashes/ (copy a real one to test/fuzz/crashers/<target>/ to keep it as a
@@ -10,7 +10,7 @@
  * fuzz-results.json; exits 1 when a target found a crash, a hang or an escaping non-TlsError.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { patchGlibc238 } from './glibc-compat.js';
 import { makeSeeds } from './seeds.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const TARGETS = ['deframer', 'handshake-messages', 'extensions', 'x509', 'pem', 'ocsp', 'connection'];
+export const TARGETS = ['deframer', 'handshake-messages', 'extensions', 'x509', 'pem', 'ocsp', 'connection', 'connection-psk'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -56,11 +56,15 @@ async function main(): Promise<void> {
   let failed = false;
   for (const t of targets) {
     const target = join(root, 'dist', 'fuzz', 'targets', `${t}.js`);
-    const lf = [`-max_total_time=${time}`, `-runs=${runs}`, '-timeout=10', '-rss_limit_mb=2560', '-max_len=20000', `-artifact_prefix=${crashes}/${t}-`];
+    const lf = [`-max_total_time=${time}`, `-runs=${runs}`, '-timeout=10', '-rss_limit_mb=2560', `-max_len=${arg('max-len') ?? 20000}`, `-artifact_prefix=${crashes}/${t}-`];
     const t0 = Date.now();
-    const r = spawnSync(process.execPath, [jazzer, target, join(corpusRoot, t), '--sync', '--', ...lf], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    // libFuzzer's progress goes to .fuzz/<target>.log as it runs (`tail -f` it on a long run).
+    const logPath = join(root, '.fuzz', `${t}.log`);
+    const fd = openSync(logPath, 'w');
+    const r = spawnSync(process.execPath, [jazzer, target, join(corpusRoot, t), '--sync', '--', ...lf], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
     const seconds = (Date.now() - t0) / 1000;
-    const out = `${r.stdout}\n${r.stderr}`;
+    const out = readFileSync(logPath, 'utf8');
     const done = /Done (\d+) runs in (\d+) second/.exec(out) ?? /#(\d+)\s+DONE/.exec(out);
     const last = [...out.matchAll(/^#(\d+)\s/gm)].at(-1);
     const executions = Number(done?.[1] ?? last?.[1] ?? 0);

@@ -1,55 +1,81 @@
 /**
  * Seed corpora for the fuzz targets, made at run time (never committed): a TLS 1.3 and a TLS 1.2
- * handshake of the deterministic fuzz client (targets/connection.ts) against node:tls (OpenSSL),
- * recorded byte for byte, then cut into what each target takes (records, handshake messages,
- * the ServerHello's extension block, certificates as DER and PEM), plus OCSP responses made by
- * `openssl ocsp` (test/helpers/ocsp-pki.ts).
+ * handshake of the deterministic fuzz client (targets/connection.ts) against node:tls (OpenSSL)
+ * with an ECDSA and an RSA certificate, and PSK handshakes (targets/connection-psk.ts) against
+ * `openssl s_server -psk`, recorded byte for byte, then cut into what each target takes (records,
+ * handshake messages, the ServerHello's extension block, certificates as DER and PEM), plus OCSP
+ * responses made by `openssl ocsp` (test/helpers/ocsp-pki.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientConnection } from '../src/connection.js';
-import { fuzzClientOptions } from './targets/connection.js';
+import type { ClientOptions } from '../src/types.js';
+import { CERT_PROFILES, fuzzClientOptions } from './targets/connection.js';
+import { FUZZ_PSK, PSK_PROFILES, fuzzPskOptions, type PskProfile } from './targets/connection-psk.js';
+import { startOpenSslServer, stopAllPeers } from '../test/helpers/peers.js';
 import { DECODERS as MESSAGE_DECODERS } from './targets/handshake-messages.js';
 import { makeOcspPki } from '../test/helpers/ocsp-pki.js';
 
 export type Seeds = Record<string, Uint8Array[]>;
 
-function selfSigned(dir: string): { key: string; cert: string } {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost', '-days', '3650', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
+function selfSigned(dir: string, alg: 'ec' | 'rsa'): { key: string; cert: string } {
+  const key = alg === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+  execFileSync('openssl', ['req', '-x509', ...key, '-nodes', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost', '-days', '3650', '-keyout', join(dir, `${alg}-k.pem`), '-out', join(dir, `${alg}-c.pem`)], { stdio: 'ignore' });
+  return { key: readFileSync(join(dir, `${alg}-k.pem`), 'utf8'), cert: readFileSync(join(dir, `${alg}-c.pem`), 'utf8') };
 }
 
-/** Run the deterministic client against `server`; resolve with every byte the server sent. */
-function record(port: number, version: '1.2' | '1.3'): Promise<Uint8Array> {
+/**
+ * Run a deterministic client with `options` against the server on `port`; once the handshake is
+ * done, ask for /fuzz.txt (openssl s_server -WWW sends it and closes; node:tls ends at once).
+ * Resolve with every byte the server sent.
+ */
+function record(port: number, options: ClientOptions, what: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const conn = new ClientConnection(fuzzClientOptions(version));
+    const conn = new ClientConnection(options);
     const got: Buffer[] = [];
+    let asked = false;
     const sock = netConnect({ host: '127.0.0.1', port }, () => sock.write(conn.takeOutput()!));
-    const timer = setTimeout(() => sock.destroy(new Error('seed recording timed out')), 10_000);
+    const timer = setTimeout(() => sock.destroy(new Error(`seed recording (${what}) timed out`)), 10_000);
     sock.on('data', (d: Buffer) => {
       got.push(d);
       try {
         conn.feed(d);
+        if (conn.handshakeComplete && !asked) {
+          asked = true;
+          conn.write(new TextEncoder().encode('GET /fuzz.txt HTTP/1.0\r\n\r\n'));
+        }
+        while (conn.read()) {
+          /* drain */
+        }
       } catch (e) {
         sock.destroy(e as Error);
         return;
       }
+      if (conn.peerClosed) conn.close(); // s_server waits for our close_notify
       const out = conn.takeOutput();
       if (out) sock.write(out);
+      if (conn.peerClosed) sock.end();
     });
     sock.on('close', () => {
       clearTimeout(timer);
-      if (!conn.handshakeComplete) reject(new Error(`seed recording: the ${version} handshake did not complete`));
+      if (!conn.handshakeComplete) reject(new Error(`seed recording: the ${what} handshake did not complete`));
       else resolve(new Uint8Array(Buffer.concat(got)));
     });
     sock.on('error', reject);
   });
 }
+
+/** The s_server arguments each PSK profile is recorded with (one flight per entry). */
+const PSK_SERVERS: Array<[PskProfile, string[]]> = [
+  ['1.3-psk_ke', ['-tls1_3', '-allow_no_dhe_kex']],
+  ['1.2-psk', ['-tls1_2', '-cipher', 'PSK-AES128-GCM-SHA256']],
+  ['1.2-psk', ['-tls1_2', '-cipher', 'PSK-AES128-CBC-SHA256']],
+];
 
 /** Split TLS records; yield [type, body]. */
 function records(bytes: Uint8Array): Array<[number, Uint8Array]> {
@@ -69,18 +95,32 @@ export async function makeSeeds(): Promise<Seeds> {
   const ocspPki = makeOcspPki();
   const servers: Server[] = [];
   try {
-    const cred = selfSigned(dir);
-    const flights: Record<string, Uint8Array> = {};
-    for (const version of ['1.3', '1.2'] as const) {
-      const server = createServer({ ...cred, minVersion: `TLSv${version}`, maxVersion: `TLSv${version}` }, (s) => s.end('hello fuzz'));
-      servers.push(server);
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      flights[version] = await record((server.address() as { port: number }).port, version);
+    const creds = [selfSigned(dir, 'ec'), selfSigned(dir, 'rsa')];
+    writeFileSync(join(dir, 'fuzz.txt'), 'hello fuzz\n');
+    const flights: Array<[string, Uint8Array]> = [];
+    for (const cred of creds) {
+      for (const version of CERT_PROFILES) {
+        const server = createServer({ ...cred, minVersion: `TLSv${version}`, maxVersion: `TLSv${version}` }, (s) => s.end('hello fuzz'));
+        servers.push(server);
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        flights.push([version, await record((server.address() as { port: number }).port, fuzzClientOptions(version), `TLS ${version}`)]);
+      }
     }
-    const seeds: Seeds = { connection: [], deframer: [], 'handshake-messages': [], extensions: [], x509: [], pem: [], ocsp: [] };
-    for (const [version, bytes] of Object.entries(flights)) {
-      const v = version === '1.2' ? 1 : 0;
-      seeds.connection!.push(cat(Uint8Array.of(v), bytes), cat(Uint8Array.of(0x80 | (13 << 1) | v), bytes));
+    const seeds: Seeds = { connection: [], 'connection-psk': [], deframer: [], 'handshake-messages': [], extensions: [], x509: [], pem: [], ocsp: [] };
+    for (const [profile, args] of PSK_SERVERS) {
+      const peer = await startOpenSslServer([...args, '-psk', FUZZ_PSK.key, '-psk_identity', FUZZ_PSK.identity, '-nocert', '-WWW'], { cwd: dir });
+      try {
+        const bytes = await record(peer.port, fuzzPskOptions(profile), profile);
+        const p = PSK_PROFILES.indexOf(profile);
+        seeds['connection-psk']!.push(cat(Uint8Array.of(p), bytes), cat(Uint8Array.of(0x80 | (3 << 2) | p), bytes));
+        flights.push([profile, bytes]);
+      } finally {
+        await peer.stop();
+      }
+    }
+    for (const [version, bytes] of flights) {
+      const v = CERT_PROFILES.indexOf(version as '1.2' | '1.3');
+      if (v >= 0) seeds.connection!.push(cat(Uint8Array.of(v), bytes), cat(Uint8Array.of(0x80 | (6 << 2) | v), bytes));
       seeds.deframer!.push(cat(Uint8Array.of(0), bytes), cat(Uint8Array.of(3), bytes));
       // Plaintext handshake messages: the ServerHello (both), the whole first flight (TLS 1.2).
       const hs = Buffer.concat(records(bytes).filter(([t]) => t === 22).map(([, b]) => b));
@@ -107,7 +147,7 @@ export async function makeSeeds(): Promise<Seeds> {
         o += 4 + len;
       }
     }
-    seeds.pem!.push(new Uint8Array(Buffer.from(cred.cert + ocspPki.ca)));
+    seeds.pem!.push(new Uint8Array(Buffer.from(creds.map((c) => c.cert).join('') + ocspPki.ca)));
     seeds.x509!.push(...[ocspPki.ca].map((p) => new Uint8Array(Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64'))));
     for (const [cert, signer] of [['leaf', 'ca'], ['revoked', 'ca'], ['leaf', 'responder']] as const) {
       seeds.ocsp!.push(new Uint8Array(readFileSync(ocspPki.response(cert, signer))));
@@ -115,6 +155,7 @@ export async function makeSeeds(): Promise<Seeds> {
     return seeds;
   } finally {
     for (const s of servers) s.close();
+    await stopAllPeers();
     ocspPki.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzz as connection } from '../../fuzz/targets/connection.js';
+import { fuzz as connectionPsk } from '../../fuzz/targets/connection-psk.js';
 import { fuzz as deframer } from '../../fuzz/targets/deframer.js';
 import { DECODERS as EXTENSION_DECODERS, fuzz as extensions } from '../../fuzz/targets/extensions.js';
 import { DECODERS as MESSAGE_DECODERS, fuzz as handshakeMessages } from '../../fuzz/targets/handshake-messages.js';
@@ -17,7 +18,7 @@ import { onlyTlsErrors } from '../../fuzz/common.js';
 import { TlsError } from '../../src/errors.js';
 
 const TARGETS: Record<string, (d: Uint8Array) => void> = {
-  deframer, 'handshake-messages': handshakeMessages, extensions, x509, pem, ocsp, connection,
+  deframer, 'handshake-messages': handshakeMessages, extensions, x509, pem, ocsp, connection, 'connection-psk': connectionPsk,
 };
 const CRASHERS = join(import.meta.dirname, 'crashers');
 
@@ -36,7 +37,7 @@ describe('fuzz targets: kept crashers and edge inputs end in a TlsError or nothi
     it(name, () => {
       const dir = join(CRASHERS, name);
       const kept = existsSync(dir) ? readdirSync(dir).map((f) => new Uint8Array(readFileSync(join(dir, f)))) : [];
-      const selectors = name === 'handshake-messages' ? MESSAGE_DECODERS.length : name === 'extensions' ? EXTENSION_DECODERS.length : 2;
+      const selectors = name === 'handshake-messages' ? MESSAGE_DECODERS.length : name === 'extensions' ? EXTENSION_DECODERS.length : name === 'connection-psk' ? 4 : 2;
       const inputs = [...kept, ...edgeInputs(selectors), ...edgeInputs(1).map((x) => x.map((b) => b ^ 0xff))];
       for (const input of inputs) expect(() => target(input), `input ${Buffer.from(input).toString('hex').slice(0, 80)}`).not.toThrow();
     });
