@@ -16,6 +16,7 @@ import { AlertDescription, alertName, asTlsError, configError, internalError, pe
 import { HandshakeJoiner } from './handshake/codec/handshake.js';
 import { HandshakeType, handshakeTypeName } from './handshake/codec/types.js';
 import { startClientHandshake } from './handshake/client-hello.js';
+import { isHelloRetryRequestBody } from './handshake/messages/hello.js';
 import type { HandshakeContext, HandshakeMessage, HandshakeState, PendingOperation, SessionBindings, StoredTicket } from './handshake/state.js';
 import type { HandshakeVerified } from './handshake/verify.js';
 import { formatKeyLogLine } from './handshake/keylog.js';
@@ -417,6 +418,11 @@ export class ClientConnection {
       // (even part of one) sent with it cannot belong to the handshake. Refused before our flight.
       if (m.type === HandshakeType.server_hello_done && this.joiner.buffered > 0) {
         throw peerError('UNEXPECTED_MESSAGE', 'handshake_data_after_server_hello_done', 'handshake data after ServerHelloDone, before our flight');
+      }
+      // RFC 8446 §4.1.4: the client answers a HelloRetryRequest with a new ClientHello, and §5.1
+      // makes a ServerHello (which an HRR is) end its record: bytes sent with it are refused.
+      if (m.type === HandshakeType.server_hello && this.joiner.buffered > 0 && isHelloRetryRequestBody(m.body)) {
+        throw peerError('UNEXPECTED_MESSAGE', 'handshake_data_after_hello_retry_request', 'handshake data after a HelloRetryRequest, before our second ClientHello');
       }
       const epoch = this.readEpoch;
       this.dispatch(m);

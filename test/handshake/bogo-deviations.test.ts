@@ -1,8 +1,8 @@
 /**
  * Deviations BoringSSL's BoGo runner found (issue 9), each pinned here in our own suite:
  * the record order of a TLS 1.3 refusal, the flood budget and tickets, TLS 1.2 supported_groups
- * in ServerHello, the ECDSA leaf's curve, handshake data sent with ServerHelloDone, and the
- * leaf's keyUsage under verify 'none'.
+ * in ServerHello, the ECDSA leaf's curve, handshake data sent with ServerHelloDone or with a
+ * HelloRetryRequest, and the leaf's keyUsage under verify 'none'.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.js';
 import { ExtensionType } from '../../src/handshake/codec/types.js';
 import { ext } from '../../src/handshake/extensions/index.js';
-import { appRec, CT, credential, expectRefused, FakeServer13 } from '../helpers/fake-server13.js';
+import { appRec, cat, CT, credential, expectRefused, FakeServer13, plain } from '../helpers/fake-server13.js';
 import { FakeServer12, parseRecords } from './client12-fake-server.js';
 
 describe('TLS 1.3: the compatibility CCS precedes our encrypted alert (RFC 8446 Appendix D.4)', () => {
@@ -104,6 +104,22 @@ describe('TLS 1.2 ServerHello', () => {
     // Nothing of our flight went out: the refusal came before it.
     const types = parseRecords(f.conn.takeOutput()).map((r) => r.type);
     expect(types).toEqual([CT.alert]);
+  });
+});
+
+describe('TLS 1.3 HelloRetryRequest (RFC 8446 §4.1.4, §5.1)', () => {
+  it('handshake bytes sent with it (the first byte of a ServerHello) are refused before our second ClientHello', () => {
+    const s = new FakeServer13({ group: 'secp384r1' });
+    const hrr = s.helloRetryRequest({ group: 0x0018 });
+    const thrown = s.send([plain(CT.handshake, cat(hrr, Uint8Array.of(2))), plain(CT.ccs, Uint8Array.of(1))]);
+    expectRefused(s, thrown, 'UNEXPECTED_MESSAGE', 'unexpected_message');
+    expect(s.clientHellos).toHaveLength(1);
+  });
+
+  it('the same HelloRetryRequest alone in its record is answered', () => {
+    const s = new FakeServer13({ group: 'secp384r1' });
+    expect(s.sendHelloRetryRequest({ group: 0x0018 })).toBeUndefined();
+    expect(s.clientHellos).toHaveLength(2);
   });
 });
 

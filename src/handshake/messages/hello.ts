@@ -139,3 +139,12 @@ export function decodeServerHello(body: Uint8Array): DecodedServerHello {
   const isHelloRetryRequest = equalBytesCT(random, HELLO_RETRY_REQUEST_RANDOM);
   return { isHelloRetryRequest, legacyVersion, random, sessionId, cipherSuite, compression, extensions, extensionsPresent };
 }
+
+/**
+ * Whether a ServerHello body (undecoded) is a HelloRetryRequest: its random, after the two
+ * legacy_version bytes, is HELLO_RETRY_REQUEST_RANDOM (RFC 8446 §4.1.3). For the record-boundary
+ * check, which runs before the message is decoded.
+ */
+export function isHelloRetryRequestBody(body: Uint8Array): boolean {
+  return body.length >= 34 && equalBytesCT(body.subarray(2, 34), HELLO_RETRY_REQUEST_RANDOM);
+}
