@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.js';
 import { ExtensionType } from '../../src/handshake/codec/types.js';
 import { ext } from '../../src/handshake/extensions/index.js';
+import { decodeCertificateRequest12 } from '../../src/handshake/messages/certificate-request.js';
 import { appRec, cat, CT, credential, expectRefused, FakeServer13, plain } from '../helpers/fake-server13.js';
 import { FakeServer12, parseRecords } from './client12-fake-server.js';
 
@@ -104,6 +105,14 @@ describe('TLS 1.2 ServerHello', () => {
     // Nothing of our flight went out: the refusal came before it.
     const types = parseRecords(f.conn.takeOutput()).map((r) => r.type);
     expect(types).toEqual([CT.alert]);
+  });
+});
+
+describe('TLS 1.2 CertificateRequest (RFC 5246 §7.4.4)', () => {
+  it('an empty supported_signature_algorithms (<2..2^16-2>) is a decode_error', () => {
+    // certificate_types [rsa_sign], supported_signature_algorithms [], certificate_authorities []
+    expect(() => decodeCertificateRequest12(Uint8Array.of(1, 1, 0, 0, 0, 0))).toThrow(expect.objectContaining({ code: 'MALFORMED_MESSAGE', alertName: 'decode_error' }));
+    expect(decodeCertificateRequest12(Uint8Array.of(1, 1, 0, 2, 4, 1, 0, 0)).signatureAlgorithms).toEqual([0x0401]);
   });
 });
 

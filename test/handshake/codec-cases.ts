@@ -100,7 +100,7 @@ export const MESSAGE_CASES: CodecCase[] = [
     name: 'CertificateRequest (TLS 1.2)',
     arb: fc.record({
       certificateTypes: fc.array(u8, { minLength: 1, maxLength: 4 }),
-      signatureAlgorithms: fc.array(u16, { maxLength: 6 }),
+      signatureAlgorithms: fc.array(u16, { minLength: 1, maxLength: 6 }),
       certificateAuthorities: fc.array(bytes(1, 20), { maxLength: 3 }),
     }),
     encode: M.encodeCertificateRequest12,

@@ -68,6 +68,8 @@ export function decodeCertificateRequest12(body: Uint8Array): CertificateRequest
   if (types.isEmpty()) throw decodeError('empty_list', 'CertificateRequest: empty certificate_types');
   const certificateTypes = types.list((r) => r.u8('ClientCertificateType'));
   const algs = r.sub16('supported_signature_algorithms');
+  // RFC 5246 §7.4.4: supported_signature_algorithms<2..2^16-2>: an empty list is malformed.
+  if (algs.isEmpty()) throw decodeError('empty_list', 'CertificateRequest: empty supported_signature_algorithms');
   if (algs.remaining % 2 !== 0) throw decodeError('bad_list_length', 'CertificateRequest: odd supported_signature_algorithms');
   const signatureAlgorithms = algs.list((r) => r.u16('SignatureAndHashAlgorithm'));
   const certificateAuthorities = readDistinguishedNames(r, 'certificate_authorities');
