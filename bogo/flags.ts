@@ -50,19 +50,21 @@ export const UNIMPLEMENTED_FLAGS: readonly string[] = [
   '-resume-count', '-expect-session-miss', '-expect-no-session', '-expect-ticket-renewal',
   '-resumption-delay', '-enable-early-data', '-expect-ticket-supports-early-data',
   '-expect-early-data-reason', '-expect-no-offer-early-data', '-on-resume-no-ticket',
-  // client certificates and credentials
-  '-cert-file', '-key-file', '-new-x509-credential', '-expect-selected-credential', '-signing-prefs',
-  '-expect-certificate-types', '-expect-client-ca-list', '-fail-cert-callback',
+  // several client credentials to choose from, and what BoringSSL's callbacks see of a request
+  '-new-x509-credential', '-expect-selected-credential', '-expect-certificate-types', '-expect-client-ca-list', '-fail-cert-callback',
   '-expect-peer-verify-pref', '-require-any-client-certificate',
-  // exporters and channel bindings (no exporter API)
-  '-export-keying-material', '-tls-unique', '-export-traffic-secrets', '-use-exporter-between-reads',
+  // tls-unique (RFC 5929) and raw traffic secrets (no API), exporter calls between reads
+  '-tls-unique', '-export-traffic-secrets', '-use-exporter-between-reads',
   // BoringSSL cipher-list strings
   '-cipher', '-expect-cipher-aes', '-expect-cipher-no-aes',
   // renegotiation (refused with a no_renegotiation warning), False Start
   '-renegotiate-freely', '-renegotiate-once', '-renegotiate-explicit', '-renegotiate-ignore',
   '-false-start', '-allow-false-start-without-alpn', '-forbid-renegotiation-after-handshake',
-  // GREASE, extension permutation, fallback SCSV, PSK suites, SCT, ECH
-  '-enable-grease', '-permute-extensions', '-fallback-scsv', '-psk', '-psk-identity',
+  // TLS 1.2 PSK suites: BoGo's keys are 5 or 6 bytes ('12345', 'secret'); puretls refuses a PSK
+  // under 128 bits (RFC 9257 §4: 'at least 128 bits of entropy'), so none of them can be set
+  '-psk', '-psk-identity',
+  // GREASE, extension permutation, fallback SCSV, SCT, ECH
+  '-enable-grease', '-permute-extensions', '-fallback-scsv',
   '-enable-signed-cert-timestamps', '-expect-signed-cert-timestamps', '-signed-cert-timestamps',
   '-ech-config-list', '-expect-ech-accept', '-enable-ech-grease', '-expect-ech-retry-configs',
   '-expect-no-ech-retry-configs', '-expect-ech-name-override', '-expect-no-ech-name-override',
@@ -81,9 +83,6 @@ export const UNIMPLEMENTED_FLAGS: readonly string[] = [
   '-fail-ocsp-callback', '-ignore-rsa-key-usage', '-expect-key-usage-invalid',
   '-expect-secure-renegotiation', '-expect-no-secure-renegotiation', '-write-settings',
   '-wait-for-debugger',
-  // OCSP stapling: requested and checked by puretls, but BoGo's staples are fixed test bytes
-  // (not RFC 6960 responses) and BoringSSL only hands them to the application
-  '-enable-ocsp-stapling', '-expect-ocsp-response',
 ];
 const UNIMPLEMENTED = new Set(UNIMPLEMENTED_FLAGS);
 
@@ -95,6 +94,8 @@ const HANDLED = new Set([
   '-expect-version', '-host-name', '-advertise-alpn', '-expect-alpn', '-expect-peer-cert-file',
   '-shim-writes-first', '-shim-shuts-down', '-check-close-notify', '-expect-extended-master-secret',
   '-expect-total-renegotiations', '-export-label', '-export-context', '-use-export-context',
+  '-cert-file', '-key-file', '-signing-prefs', '-enable-ocsp-stapling', '-expect-ocsp-response',
+  '-export-keying-material',
 ]);
 
 export interface ShimOptions {
@@ -126,6 +127,18 @@ export interface ShimOptions {
   shimShutsDown: boolean;
   checkCloseNotify: boolean;
   expectExtendedMasterSecret: boolean;
+  /** Client certificate chain and key (PEM files). */
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  /** SignatureScheme code points the client may sign with (-signing-prefs), in order. */
+  signingPrefs: number[];
+  enableOcspStapling: boolean;
+  expectOcspResponse: Buffer | undefined;
+  /** -export-keying-material N: write N exporter bytes after the handshake. */
+  exportKeyingMaterial: number | undefined;
+  exportLabel: string;
+  exportContext: string;
+  useExportContext: boolean;
 }
 
 export type ParseResult =
@@ -141,7 +154,9 @@ function defaults(): ShimOptions {
     expectHrr: false, expectNoHrr: false, minVersion: undefined, maxVersion: undefined, noTls13: false,
     noTls12: false, expectVersion: undefined, hostName: undefined, alpn: [], expectAlpn: undefined,
     expectPeerCertFile: undefined, shimWritesFirst: false, shimShutsDown: false, checkCloseNotify: false,
-    expectExtendedMasterSecret: false,
+    expectExtendedMasterSecret: false, certFile: undefined, keyFile: undefined, signingPrefs: [],
+    enableOcspStapling: false, expectOcspResponse: undefined, exportKeyingMaterial: undefined,
+    exportLabel: '', exportContext: '', useExportContext: false,
   };
 }
 
@@ -296,9 +311,34 @@ export function parseShimArgs(argv: readonly string[]): ParseResult {
         if (value !== '0') return { kind: 'unimplemented', flag: `${flag} ${value}` };
         break;
       case '-export-label':
+        o.exportLabel = value!;
+        break;
       case '-export-context':
+        o.exportContext = value!;
+        break;
       case '-use-export-context':
-        break; // only with -export-keying-material (unimplemented)
+        o.useExportContext = true;
+        break;
+      case '-export-keying-material':
+        if (typeof (n = num()) === 'string') return { kind: 'error', message: n };
+        o.exportKeyingMaterial = n;
+        break;
+      case '-cert-file':
+        o.certFile = value;
+        break;
+      case '-key-file':
+        o.keyFile = value;
+        break;
+      case '-signing-prefs':
+        if (typeof (n = num()) === 'string') return { kind: 'error', message: n };
+        o.signingPrefs.push(n);
+        break;
+      case '-enable-ocsp-stapling':
+        o.enableOcspStapling = true;
+        break;
+      case '-expect-ocsp-response':
+        o.expectOcspResponse = Buffer.from(value!, 'base64');
+        break;
       default:
         // A value flag listed for its arity only (its feature is unimplemented).
         return { kind: 'unimplemented', flag };

@@ -61,10 +61,20 @@ describe('BoGo shim flags', () => {
   it('declines unimplemented features, with or without a value', () => {
     expect(parseShimArgs([...base, '-resume-count', '1'])).toEqual({ kind: 'unimplemented', flag: '-resume-count' });
     expect(parseShimArgs([...base, '-resume-count', '0']).kind).toBe('ok');
-    expect(parseShimArgs([...base, '-cert-file', 'x', '-key-file', 'y'])).toEqual({ kind: 'unimplemented', flag: '-cert-file' });
+    expect(parseShimArgs([...base, '-new-x509-credential', '-cert-file', 'x'])).toEqual({ kind: 'unimplemented', flag: '-new-x509-credential' });
+    expect(parseShimArgs([...base, '-psk', 'secret'])).toEqual({ kind: 'unimplemented', flag: '-psk' });
     expect(parseShimArgs([...base, '-enable-grease'])).toEqual({ kind: 'unimplemented', flag: '-enable-grease' });
     expect(parseShimArgs([...base, '-expect-total-renegotiations', '1']).kind).toBe('unimplemented');
     expect(parseShimArgs([...base, '-expect-total-renegotiations', '0']).kind).toBe('ok');
+  });
+
+  it('reads client certificates, signing preferences, OCSP and exporter flags', () => {
+    const o = ok(['-cert-file', '/c', '-key-file', '/k', '-signing-prefs', '2052', '-signing-prefs', '1027', '-enable-ocsp-stapling',
+      '-expect-ocsp-response', 'AQID', '-export-keying-material', '1024', '-export-label', 'EXPERIMENTAL', '-export-context', 'ctx', '-use-export-context']);
+    expect([o.certFile, o.keyFile, o.signingPrefs]).toEqual(['/c', '/k', [2052, 1027]]);
+    expect(o.enableOcspStapling).toBe(true);
+    expect([...o.expectOcspResponse!]).toEqual([1, 2, 3]);
+    expect([o.exportKeyingMaterial, o.exportLabel, o.exportContext, o.useExportContext]).toEqual([1024, 'EXPERIMENTAL', 'ctx', true]);
   });
 
   it('applies -on-initial- flags and skips -on-resume-/-on-retry- ones with their values', () => {
