@@ -73,7 +73,7 @@ export const UNIMPLEMENTED_FLAGS: readonly string[] = [
   '-expect-peer-application-settings', '-alps-use-new-codepoint', '-new-spake2plusv1-credential',
   '-pake-context', '-pake-client-id', '-pake-server-id', '-pake-password', '-wrong-pake-role',
   '-srtp-profiles', '-quic-transport-params', '-quic-use-legacy-codepoint',
-  '-install-cert-compression-algs', '-fips-202205', '-wpa-202304',
+  '-install-cert-compression-algs',
   // BoringSSL API behaviours with no counterpart: sending a chosen alert, peeking, partial
   // writes, record sizes chosen by the application, KeyUpdate on demand, message callbacks
   '-send-alert', '-peek-then-read', '-partial-write', '-read-with-unfinished-write',
@@ -95,7 +95,7 @@ const HANDLED = new Set([
   '-shim-writes-first', '-shim-shuts-down', '-check-close-notify', '-expect-extended-master-secret',
   '-expect-total-renegotiations', '-export-label', '-export-context', '-use-export-context',
   '-cert-file', '-key-file', '-signing-prefs', '-enable-ocsp-stapling', '-expect-ocsp-response',
-  '-export-keying-material',
+  '-export-keying-material', '-fips-202205', '-wpa-202304',
 ]);
 
 export interface ShimOptions {
@@ -139,6 +139,8 @@ export interface ShimOptions {
   exportLabel: string;
   exportContext: string;
   useExportContext: boolean;
+  /** BoringSSL's compliance policies (ssl_compliance_policy_*): versions, suites, groups, schemes. */
+  compliancePolicy: 'fips-202205' | 'wpa-202304' | undefined;
 }
 
 export type ParseResult =
@@ -156,7 +158,7 @@ function defaults(): ShimOptions {
     expectPeerCertFile: undefined, shimWritesFirst: false, shimShutsDown: false, checkCloseNotify: false,
     expectExtendedMasterSecret: false, certFile: undefined, keyFile: undefined, signingPrefs: [],
     enableOcspStapling: false, expectOcspResponse: undefined, exportKeyingMaterial: undefined,
-    exportLabel: '', exportContext: '', useExportContext: false,
+    exportLabel: '', exportContext: '', useExportContext: false, compliancePolicy: undefined,
   };
 }
 
@@ -332,6 +334,10 @@ export function parseShimArgs(argv: readonly string[]): ParseResult {
       case '-signing-prefs':
         if (typeof (n = num()) === 'string') return { kind: 'error', message: n };
         o.signingPrefs.push(n);
+        break;
+      case '-fips-202205':
+      case '-wpa-202304':
+        o.compliancePolicy = flag.slice(1) as 'fips-202205' | 'wpa-202304';
         break;
       case '-enable-ocsp-stapling':
         o.enableOcspStapling = true;

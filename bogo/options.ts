@@ -40,6 +40,25 @@ function restrictedSigner(cert: string, key: string, prefs: number[]): ClientSig
   };
 }
 
+/**
+ * BoringSSL's compliance policies, as its runner checks them (ssl/test/runner, Compliance-*):
+ * TLS 1.2 and 1.3 with these suites, groups and signature schemes only.
+ */
+const POLICIES = {
+  // fips-202205: AES-GCM suites, P-256 and P-384, RSA (PKCS#1 v1.5, PSS) and ECDSA with SHA-2.
+  'fips-202205': {
+    ciphers: [0x1301, 0x1302, 0xc02b, 0xc02c, 0xc02f, 0xc030],
+    groups: ['secp256r1', 'secp384r1'],
+    sigalgs: [0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0804, 0x0805, 0x0806],
+  },
+  // wpa-202304 (WPA3 192-bit): AES-256-GCM, P-384, SHA-384 and SHA-512 signatures.
+  'wpa-202304': {
+    ciphers: [0x1302, 0xc02c, 0xc030],
+    groups: ['secp384r1'],
+    sigalgs: [0x0501, 0x0601, 0x0503, 0x0805, 0x0806],
+  },
+} as const;
+
 /** ClientOptions for the flags; throws Unimplemented for a value puretls does not support. */
 export function clientOptions(o: ShimOptions): ClientOptions {
   // BoringSSL requests a stapled OCSP response only with -enable-ocsp-stapling. Under verify
@@ -77,6 +96,12 @@ export function clientOptions(o: ShimOptions): ClientOptions {
     }
   }
   if (o.verifyPrefs.length > 0) opts.sigalgs = o.verifyPrefs.map(schemeName);
+  if (o.compliancePolicy) {
+    const p = POLICIES[o.compliancePolicy];
+    opts.ciphers = [...p.ciphers];
+    if (o.curves.length === 0) opts.groups = [...p.groups];
+    if (o.verifyPrefs.length === 0) opts.sigalgs = p.sigalgs.map(schemeName);
+  }
   if (o.alpn.length > 0) opts.alpn = o.alpn;
   if (o.certFile !== undefined || o.keyFile !== undefined) {
     if (o.certFile === undefined || o.keyFile === undefined) throw new Expectation('-cert-file and -key-file go together');

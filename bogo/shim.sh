@@ -23,8 +23,8 @@ for a in "$@"; do
     -select-empty-next-proto|-send-channel-id|-application-settings| \
     -expect-peer-application-settings|-alps-use-new-codepoint|-new-spake2plusv1-credential| \
     -pake-context|-pake-client-id|-pake-server-id|-pake-password|-wrong-pake-role|-srtp-profiles| \
-    -quic-transport-params|-quic-use-legacy-codepoint|-install-cert-compression-algs|-fips-202205| \
-    -wpa-202304|-send-alert|-peek-then-read|-partial-write|-read-with-unfinished-write| \
+    -quic-transport-params|-quic-use-legacy-codepoint|-install-cert-compression-algs| \
+    -send-alert|-peek-then-read|-partial-write|-read-with-unfinished-write| \
     -write-different-record-sizes|-cbc-record-splitting|-max-send-fragment|-key-update| \
     -key-update-before-read|-expect-msg-callback|-handshake-twice|-no-op-extra-handshake| \
     -handshake-never-done|-max-cert-list|-allow-unknown-alpn-protos|-ocsp-response| \

@@ -56,6 +56,17 @@ describe('BoGo shim options', () => {
     expect(() => clientOptions(flags(['-verify-prefs', String(0xff01)]))).toThrow(Unimplemented);
   });
 
+  it('compliance policies: their suites, groups and schemes only', () => {
+    const fips = opts(['-fips-202205']);
+    expect((fips.ciphers as number[]).map((c) => suiteByCode(c)!.name)).not.toContain('TLS_CHACHA20_POLY1305_SHA256');
+    expect(fips.groups).toEqual(['secp256r1', 'secp384r1']);
+    expect(fips.sigalgs).not.toContain('ed25519');
+    const wpa = opts(['-wpa-202304']);
+    expect(wpa.ciphers).toEqual([0x1302, 0xc02c, 0xc030]);
+    expect(wpa.groups).toEqual(['secp384r1']);
+    expect(wpa.sigalgs).not.toContain('ecdsa_secp256r1_sha256');
+  });
+
   it('OCSP stapling: status_request only with -enable-ocsp-stapling', () => {
     expect(opts([]).revocation).toBe('off');
     expect(opts(['-enable-ocsp-stapling']).revocation).toBe('soft');
