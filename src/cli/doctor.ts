@@ -13,7 +13,7 @@
  * Exit status: 0 when the connection as asked works, 1 when it fails, 2 for usage errors.
  */
 import { connect as netConnect } from 'node:net';
-import { explainFailure, type Diagnosis } from '../diagnose/explain.js';
+import { explainFailure, explainIgnoredMaxFragmentLength, type Diagnosis } from '../diagnose/explain.js';
 import { traceFacts, type TraceFacts } from '../diagnose/trace.js';
 import { ALL_GROUPS, ALL_SIGALGS, ALL_TLS12_SUITES, ALL_TLS13_SUITES, probeClientHello, readProbeAnswer, type ProbeAnswer, type ProbeSpec } from '../diagnose/probe.js';
 import { GROUPS, groupByName } from '../crypto/groups.js';
@@ -88,6 +88,16 @@ async function attempt(what: string, options: ClientOptions & { host: string; po
   return { what, ok: error === undefined, error, info, events, facts };
 }
 
+/** The largest record plaintext received (protected records: decrypted content; others: the fragment). */
+function largestReceivedPlaintext(events: readonly TraceEvent[]): number {
+  let n = 0;
+  for (const e of events) {
+    if (e.type !== 'record' || e.direction !== 'received') continue;
+    n = Math.max(n, e.encrypted ? (e.plaintext?.length ?? e.length - 5) : e.length - 5);
+  }
+  return n;
+}
+
 function rawProbe(host: string, port: number, spec: ProbeSpec, ms: number): Promise<ProbeAnswer> {
   return new Promise((resolve) => {
     let buf = new Uint8Array(0);
@@ -160,6 +170,14 @@ export async function runDoctor(args: ConnectArgs, io: CliIO): Promise<number> {
   out(`connection as asked: ${plain.ok ? 'OK' : 'FAILED'}`);
   if (plain.ok && plain.info) out(`  ${handshakeLine(plain.info)}`);
   if (plain.error) out(`  error: ${plain.error.code}: ${explanationForCli(plain.error.explanation)}`);
+
+  // Works here, but not on the device that asked for small records (issue 14: mbedTLS -0x7200).
+  const mfl = base.maxFragmentLength;
+  const largestPlain = largestReceivedPlaintext(plain.events);
+  const mflIgnored = plain.ok && mfl !== undefined && largestPlain > mfl;
+  if (mflIgnored) {
+    out(`  but: the server sent a ${largestPlain}-byte record though we asked for at most ${mfl}`);
+  }
 
   const stopEarly =
     plain.error !== undefined &&
@@ -280,6 +298,13 @@ export async function runDoctor(args: ConnectArgs, io: CliIO): Promise<number> {
   out();
   for (const l of chainLines(plain.facts.chain ? plain.facts : open.facts, now)) out(l);
   out();
+  if (mflIgnored) {
+    const acknowledged = (plain.info?.recordLimits?.receiveFragment ?? 1 << 14) <= mfl!;
+    out(`verdict: the connection works for puretls, but FAILS for a client that can only receive ${mfl}-byte records.`);
+    for (const l of diagnosisLines(explainIgnoredMaxFragmentLength(mfl!, largestPlain, acknowledged), target, true)) out(l);
+    out(`(${budget.used} connections made)`);
+    return 1;
+  }
   if (plain.ok) {
     out('verdict: the connection works.');
     return 0;

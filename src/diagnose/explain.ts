@@ -283,3 +283,23 @@ export function diagnosisText(d: Diagnosis): string {
     x.set?.length ? `${x.text}: ${x.set.map((o) => `option ${o.option}${o.value !== undefined ? ` = ${o.value}` : ''}`).join(', ')}` : x.text;
   return [`cause: ${d.cause}`, ...d.fixes.map((x) => `fix: ${fix(x)}`)].join('\n');
 }
+
+/**
+ * A connection that worked for puretls (which always accepts 2^14-byte records when the server
+ * does not acknowledge max_fragment_length, RFC 6066 §4) but would fail on the device that asked
+ * for small records: the server ignored `maxFragmentLength` and sent a larger record. mbedTLS
+ * built with a small MBEDTLS_SSL_IN_CONTENT_LEN fails exactly here with -0x7200
+ * (MBEDTLS_ERR_SSL_INVALID_RECORD, "record too large").
+ */
+export function explainIgnoredMaxFragmentLength(asked: number, largestPlaintext: number, acknowledged: boolean): Diagnosis {
+  return {
+    cause:
+      `the server ignored max_fragment_length: we asked for records of at most ${asked} bytes, it ${acknowledged ? 'acknowledged that but' : 'did not acknowledge it (RFC 6066 §4: then the limit stays 2^14) and'} ` +
+      `sent a record of ${largestPlaintext} bytes; a client with a ${asked}-byte receive buffer fails there (mbedTLS: -0x7200, MBEDTLS_ERR_SSL_INVALID_RECORD, record too large)`,
+    facts: [`largest record received: ${largestPlaintext} bytes of plaintext (asked: at most ${asked})`],
+    fixes: [
+      { text: 'make the server honour max_fragment_length (RFC 6066), or support record_size_limit (RFC 8449), which puretls offers with the same value' },
+      { text: 'or give the client a 16 KiB receive buffer (mbedTLS: MBEDTLS_SSL_IN_CONTENT_LEN 16384) and stop asking for small records' },
+    ],
+  };
+}

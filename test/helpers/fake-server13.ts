@@ -248,6 +248,18 @@ export interface FakeServerOptions {
   cred?: 'ed25519' | 'p256';
   /** ALPN protocol the server selects in EE. */
   alpn?: string;
+  /**
+   * A client on the other end of a socket instead of an in-process ClientConnection
+   * (fake-server13-net.ts): takeOutput() gives what it sent, feed() sends to it.
+   */
+  peer?: RemoteClient;
+}
+
+/** The part of a client the fake server talks to. */
+export interface RemoteClient {
+  takeOutput(): Uint8Array | null;
+  feed(data: Uint8Array): void;
+  readonly handshakeComplete: boolean;
 }
 
 export interface ClientRecord {
@@ -296,7 +308,9 @@ export class FakeServer13 {
     if (initial?.version !== '1.3') throw new Error(`fake TLS 1.3 server: 0x${(opts.suite ?? 0x1301).toString(16)} is not a TLS 1.3 suite`);
     this.suite = initial;
     this.group = opts.group ?? 'x25519';
-    this.client = new ClientConnection({ servername: 'localhost', ca: this.cred.ca, verify: 'required', ...opts.client });
+    // A remote client is driven through the same three members; the tests that read more of
+    // `client` use the in-process one.
+    this.client = (opts.peer as ClientConnection | undefined) ?? new ClientConnection({ servername: 'localhost', ca: this.cred.ca, verify: 'required', ...opts.client });
     this.readClient();
     if (!this.clientHelloRaw) throw new Error('fake server: no ClientHello from the client');
     this.transcript.add(this.clientHelloRaw);
