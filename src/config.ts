@@ -133,7 +133,7 @@ function checkAlpnId(p: string): void {
 const OPTION_NAMES = new Set([
   'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'requireCloseNotify', 'now',
   'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
-  'onEvent', 'keyLog', 'random', 'revocation',
+  'onEvent', 'keyLog', 'random', 'revocation', 'crypto',
   // issue 12: record sizes, keys, renegotiation, time-outs (the time-outs and signal are the async adapters')
   'maxFragmentLength', 'recordSizeLimit', 'recordPadding', 'maxHandshakeSize', 'keyUpdateAfterBytes', 'allowLegacyRenegotiation',
   'handshakeTimeout', 'readTimeout', 'idleTimeout', 'closeTimeout', 'signal',
@@ -255,6 +255,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   }
   for (const k of ['allowLegacyRenegotiation', 'allowCnFallback', 'middleboxCompat'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'boolean') throw configError('expected_boolean', `${k}: expected true or false`);
+  }
+  if (options.crypto !== undefined && options.crypto !== 'noble' && options.crypto !== 'webcrypto') {
+    throw configError('bad_crypto_provider', `crypto: expected 'noble' or 'webcrypto', got ${JSON.stringify(options.crypto)}`);
   }
   for (const k of ['random', 'now', 'verifyCallback', 'onEvent', 'keyLog'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') throw configError('expected_function', `${k}: expected a function`);

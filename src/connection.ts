@@ -26,6 +26,9 @@ import { RecordLayer, type InboundRecord } from './record/record-layer.js';
 import type { ClientOptions, HandshakeInfo, TraceEvent } from './types.js';
 import { concat } from './wire/bytes.js';
 import { suiteByName } from './crypto/suites.js';
+import { CryptoSession, OperationFailure, OperationPending } from './crypto/provider.js';
+import { runtimeSubtle, WebCryptoProvider } from './crypto/webcrypto.js';
+import { AwaitingOperation } from './handshake/state.js';
 
 /** Records that carry nothing useful (empty records, warning alerts, KeyUpdates, CCS) in a row. */
 const MAX_NOISE_IN_A_ROW = 32;
@@ -85,15 +88,29 @@ export class ClientConnection {
   /** Session tickets received (most recent last), for resumption. */
   readonly tickets: StoredTicket[] = [];
   private bindings: SessionBindings | undefined;
+  /** The asynchronous crypto provider's session (`crypto: 'webcrypto'`), else undefined: noble, synchronous. */
+  private readonly cryptoSession: CryptoSession | undefined;
+  /** Trace events of a step that may still wait for an operation (dropped if it does: its re-run emits them). */
+  private held: TraceEvent[] | undefined;
 
   constructor(options: ClientOptions) {
     try {
-      this.config = resolveConfig(options);
+      let config = resolveConfig(options);
+      if (options.crypto === 'webcrypto') {
+        const subtle = runtimeSubtle();
+        if (!subtle) throw configError('no_webcrypto', "`crypto`: 'webcrypto' was asked for, but this runtime has no crypto.subtle");
+        const session = new CryptoSession(new WebCryptoProvider(subtle));
+        const source = config.random;
+        // A step run again (provider.ts) draws the same random bytes.
+        config = { ...config, random: (n: number) => session.random(n, source) };
+        this.cryptoSession = session;
+      }
+      this.config = config;
       this.joiner = new HandshakeJoiner({ maxCertificateSize: this.config.maxHandshakeSize });
       this.records.setPadding(this.config.recordPadding);
       this.emitFn = options.onEvent;
       this.ctx = this.makeContext();
-      this.state = startClientHandshake(this.ctx);
+      this.state = this.start();
     } catch (e) {
       // Only TlsErrors leave the public API: an option of the wrong type that slipped past
       // resolveConfig (or a `random` that throws) is a configuration error, before any byte.
@@ -215,6 +232,9 @@ export class ClientConnection {
   /** The pending operation failed: the handshake fails (internal_error is sent). */
   failOperation(error: unknown): void {
     const why = error instanceof Error ? error.message : String(error);
+    // A provider's operation that failed (an invalid peer key...): the step that asked for it
+    // runs again and turns the failure into its own error (illegal_parameter...).
+    if (this.state.pending?.kind === 'crypto') return this.resumeOperation((ctx) => this.state.resume!(new OperationFailure(error), ctx));
     this.resumeOperation(() => {
       if (error instanceof TlsError) throw error;
       throw new TlsError('BAD_CONFIG', 'signer_failed', `signer: ${this.state.pending!.description} failed: ${why}`, { cause: error });
@@ -437,20 +457,60 @@ export class ClientConnection {
 
   private dispatch(m: HandshakeMessage): void {
     const before = this.state;
-    this.current = { message: m, reported: false };
-    let next: HandshakeState;
-    try {
-      next = before.handle(m, this.ctx);
-    } catch (e) {
-      this.reportFailedMessage(m, before.name, e);
-      throw e;
-    } finally {
-      this.current = undefined;
-    }
+    const next = this.handleMessage(before, m);
     if (next !== before) {
       this.emit({ type: 'state', from: before.name, to: next.name });
       this.state = next;
     }
+  }
+
+  /** The first ClientHello (its key shares may wait for the crypto provider). */
+  private start(): HandshakeState {
+    return this.step('Start', () => startClientHandshake(this.ctx), () => this.start());
+  }
+
+  /** `state` handles `m` (again, after an operation it waited for: see `step`). */
+  private handleMessage(state: HandshakeState, m: HandshakeMessage): HandshakeState {
+    this.current = { message: m, reported: false };
+    try {
+      return this.step(state.name, () => state.handle(m, this.ctx), () => this.handleMessage(state, m));
+    } catch (e) {
+      this.reportFailedMessage(m, state.name, e);
+      throw e;
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /**
+   * One handshake step. With an asynchronous crypto provider (src/crypto/provider.ts) the step
+   * may stop at an operation: the connection then waits in AwaitingOperation, and once the
+   * operation is settled `retry` runs the step again, which finds the result and goes on. The
+   * step's trace events are held until it completes, so a re-run does not report twice.
+   */
+  private step(name: string, run: () => HandshakeState, retry: () => HandshakeState): HandshakeState {
+    const session = this.cryptoSession;
+    if (!session) return run();
+    const held: TraceEvent[] = [];
+    const outer = this.held;
+    this.held = held;
+    let next: HandshakeState;
+    try {
+      next = session.run(run);
+    } catch (e) {
+      this.held = outer;
+      if (!(e instanceof OperationPending)) {
+        for (const ev of held) this.emit(ev);
+        throw e;
+      }
+      return new AwaitingOperation({ kind: 'crypto', description: e.description, result: e.result }, (value) => {
+        session.settle(value);
+        return retry();
+      });
+    }
+    this.held = outer;
+    for (const ev of held) this.emit(ev);
+    return next;
   }
 
   /**
@@ -635,6 +695,10 @@ export class ClientConnection {
       // A state reports the message it handles: attach its bytes.
       this.current.reported = true;
       e = { ...e, raw: this.current.message.raw.slice() };
+    }
+    if (this.held) {
+      this.held.push(e);
+      return;
     }
     try {
       this.emitFn(e);

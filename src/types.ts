@@ -120,6 +120,14 @@ export interface ClientOptions {
   keyLog?: (line: string) => void;
   /** Randomness source (tests fix it); default crypto.getRandomValues. */
   random?: RandomSource;
+  /**
+   * Who does the public-key crypto: 'noble' (default: pure JavaScript, synchronous) or
+   * 'webcrypto' (the runtime's `crypto.subtle` for ECDSA/RSA verification and X25519, P-256,
+   * P-384 key exchange; noble for the rest). WebCrypto is asynchronous: the sans-IO connection
+   * then waits in `pendingOperation` (kind 'crypto') — even before its first ClientHello — and
+   * the transports (`connect()`, Web Streams) complete it by themselves.
+   */
+  crypto?: 'noble' | 'webcrypto';
 
   // ---- client authentication (mutual TLS)
   /** Client certificate chain, leaf first: PEM (one or many blocks) or DER, one or many. */

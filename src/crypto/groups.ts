@@ -19,6 +19,7 @@ import { FFDHE2048_P_HEX, FFDHE3072_P_HEX, FFDHE4096_P_HEX } from './ffdhe-prime
 import { bigIntToBytes, bytesToBigInt, modPow } from './bigint.js';
 import { secureRandom, type RandomSource } from './random.js';
 import { KEMS, type KemName } from './mlkem.js';
+import { activeCrypto, OperationPending, opKey } from './provider.js';
 import type { NamedCurve } from './types.js';
 
 /** A hybrid group's halves (draft-ietf-tls-ecdhe-mlkem §3.1). */
@@ -195,11 +196,16 @@ function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   return x25519KeysMade <= X25519_LADDER_KEYS ? x25519.scalarMult(privateKey, X25519_BASE_U) : x25519.getPublicKey(privateKey);
 }
 
+/** The public value by an asynchronous provider (provider.ts), or undefined: noble computes it. */
+function providerPublic(group: NamedGroup, privateKey: Uint8Array): Uint8Array | undefined {
+  return activeCrypto()?.call(opKey(`keygen ${group.name}`), `${group.name} key pair`, (p) => p.ecdhPublicKey(group.name, privateKey));
+}
+
 function generatePlainShare(group: NamedGroup, random: RandomSource): KeyShare {
   switch (group.name) {
     case 'x25519': {
       const privateKey = random(32);
-      return { group, privateKey, publicKey: x25519PublicKey(privateKey) };
+      return { group, privateKey, publicKey: providerPublic(group, privateKey) ?? x25519PublicKey(privateKey) };
     }
     case 'x448': {
       const privateKey = random(56);
@@ -209,7 +215,7 @@ function generatePlainShare(group: NamedGroup, random: RandomSource): KeyShare {
   if (group.curve) {
     const c = NIST[group.curve];
     const privateKey = c.utils.randomSecretKey(random(c.lengths.seed!));
-    return { group, privateKey, publicKey: c.getPublicKey(privateKey, false) };
+    return { group, privateKey, publicKey: providerPublic(group, privateKey) ?? c.getPublicKey(privateKey, false) };
   }
   if (group.p !== undefined && group.g !== undefined) {
     const x = dhPrivate(group.p, random);
@@ -217,6 +223,11 @@ function generatePlainShare(group: NamedGroup, random: RandomSource): KeyShare {
     return { group, privateKey: bigIntToBytes(x, len), publicKey: bigIntToBytes(modPow(group.g, x, group.p), len) };
   }
   throw new CryptoError('misuse', 'no_key_exchange', `no key exchange for group ${group.name}`);
+}
+
+/** The ECDH shared secret by an asynchronous provider (NIST: the x-coordinate), or undefined. */
+function providerShared(share: KeyShare, peerPublic: Uint8Array): Uint8Array | undefined {
+  return activeCrypto()?.call(opKey(`ecdh ${share.group.name}`, peerPublic), `${share.group.name} shared secret`, (p) => p.ecdhShared(share.group.name, share.privateKey, peerPublic));
 }
 
 /** RFC 7748 §6 / RFC 8446 §7.4.2: an all-zero X25519/X448 output MUST be rejected. */
@@ -248,8 +259,9 @@ export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Ui
   if (group.name === 'x25519' || group.name === 'x448') {
     let z: Uint8Array;
     try {
-      z = (group.name === 'x25519' ? x25519 : x448).getSharedSecret(share.privateKey, peerPublic);
-    } catch {
+      z = providerShared(share, peerPublic) ?? (group.name === 'x25519' ? x25519 : x448).getSharedSecret(share.privateKey, peerPublic);
+    } catch (e) {
+      if (e instanceof OperationPending) throw e; // the provider's operation: not a failure
       // noble rejects low-order points before the ladder; they would give the all-zero output.
       throw illegal('low_order_point', `${group.name} peer public key is a low-order point`);
     }
@@ -263,8 +275,11 @@ export function computeSharedSecret(share: KeyShare, peerPublic: Uint8Array): Ui
     let z: Uint8Array;
     try {
       c.Point.fromBytes(peerPublic).assertValidity(); // on the curve, not infinity
+      const x = providerShared(share, peerPublic);
+      if (x) return x; // the x-coordinate already
       z = c.getSharedSecret(share.privateKey, peerPublic, true);
-    } catch {
+    } catch (e) {
+      if (e instanceof OperationPending) throw e; // the provider's operation: not a failure
       throw illegal('point_not_on_curve', `${group.name} key share is not a valid point on the curve`);
     }
     return z.slice(1); // RFC 8446 §7.4.2: the x-coordinate only

@@ -15,6 +15,7 @@ import { CryptoError } from './errors.js';
 import { bigIntToBytes } from './bigint.js';
 import { readSequence } from '../wire/der.js';
 import { hash } from './hash.js';
+import { activeCrypto, OperationPending, opKey } from './provider.js';
 import type { PrivateKey } from './private-key.js';
 import { secureRandom, type RandomSource } from './random.js';
 import { rsaSignPkcs1, rsaSignPss, rsaVerifyPkcs1, rsaVerifyPss } from './rsa.js';
@@ -96,7 +97,26 @@ function verifyEcdsa(alg: Extract<SignatureAlgorithm, { kind: 'ecdsa' }>, key: P
   if (alg.curve !== undefined && alg.curve !== key.curve) return false;
   const rs = ecdsaDerToRS(key.curve, signature);
   if (!rs) return false;
+  // An asynchronous provider (provider.ts) verifies the same checked (r, s) when it covers the curve.
+  const session = activeCrypto();
+  if (session) {
+    const len = SCALAR_LEN[key.curve];
+    const compact = new Uint8Array(2 * len);
+    compact.set(bigIntToBytes(rs.r, len), 0);
+    compact.set(bigIntToBytes(rs.s, len), len);
+    const ok = session.call(opKey('ecdsa', key.point, compact), `ECDSA ${key.curve} verification`, (p) => p.verifyEcdsa(key.curve, key.point, alg.hash, message, compact));
+    if (ok !== undefined) return ok;
+  }
   return ecdsaVerifyDigest(key.curve, publicPoint(key), hash(alg.hash, message), rs.r, rs.s);
+}
+
+/** RSA verification by an asynchronous provider (provider.ts), or undefined: noble does it. */
+function rsaByProvider(alg: Extract<SignatureAlgorithm, { kind: 'rsa-pkcs1' | 'rsa-pss' }>, key: Extract<PublicKey, { kind: 'rsa' }>, message: Uint8Array, signature: Uint8Array): boolean | undefined {
+  const session = activeCrypto();
+  if (!session) return undefined;
+  // RFC 8017 §8.2.2 / §8.1.2 step 1: a signature of another length than the modulus is invalid (WebCrypto would say so too).
+  if (signature.length !== Math.ceil(key.bits / 8)) return false;
+  return session.call(opKey(alg.kind, signature), `${alg.kind === 'rsa-pss' ? 'RSA-PSS' : 'RSA PKCS#1 v1.5'} verification`, (p) => p.verifyRsa(alg, key, message, signature));
 }
 
 /** Verify `signature` over `message`. Never throws; false for any bad or malformed input. */
@@ -114,18 +134,19 @@ export function verifySignature(alg: SignatureAlgorithm, key: PublicKey, message
       case 'rsa-pkcs1':
         // RFC 4055 §1.2: an id-RSASSA-PSS key must not be used with PKCS#1 v1.5.
         if (key.kind !== 'rsa' || key.pss) return false;
-        return rsaVerifyPkcs1(key, alg.hash, message, signature);
+        return rsaByProvider(alg, key, message, signature) ?? rsaVerifyPkcs1(key, alg.hash, message, signature);
       case 'rsa-pss': {
         if (key.kind !== 'rsa') return false;
         const p = key.pss?.params;
         // RFC 4055 §3.3: a PSS key's parameters fix the hash and MGF; its saltLength is the minimum.
         if (p && (p.hash !== alg.hash || p.mgfHash !== alg.mgfHash || alg.saltLength < p.saltLength)) return false;
-        return rsaVerifyPss(key, alg, message, signature);
+        return rsaByProvider(alg, key, message, signature) ?? rsaVerifyPss(key, alg, message, signature);
       }
       default:
         return false;
     }
-  } catch {
+  } catch (e) {
+    if (e instanceof OperationPending) throw e; // the provider's operation: not a failure
     return false;
   }
 }

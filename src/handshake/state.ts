@@ -89,8 +89,8 @@ export interface HandshakeContext {
  * driver does, then calls `completeOperation(value)` or `failOperation(error)`.
  */
 export interface PendingOperation {
-  /** What is awaited: 'sign' (an asynchronous signer). */
-  readonly kind: 'sign';
+  /** What is awaited: 'sign' (an asynchronous signer) or 'crypto' (the `crypto` provider's operation, src/crypto/provider.ts). */
+  readonly kind: 'sign' | 'crypto';
   /** For traces: e.g. "CertificateVerify signature (ecdsa_secp256r1_sha256)". */
   readonly description: string;
   readonly result: PromiseLike<unknown>;
