@@ -82,7 +82,7 @@ describe('verifyChain: each flag from a real bad certificate', () => {
   });
   it('BAD_SIGNATURE for a tampered signature', () => {
     const bad = Uint8Array.from(ok.leaf.der);
-    bad[bad.length - 3] ^= 0x55;
+    bad[bad.length - 3]! ^= 0x55;
     const r = verifyChain([bad, ok.ica.der], { trustAnchors: [ok.root.der], name: NAME });
     expectFlag(r, 'BAD_SIGNATURE', 0);
   });
@@ -166,7 +166,7 @@ describe('verifyChain: callback and ignore', () => {
   });
   it('ignoring EXPIRED still checks signatures', () => {
     const bad = Uint8Array.from(ok.leaf.der);
-    bad[bad.length - 3] ^= 0x55;
+    bad[bad.length - 3]! ^= 0x55;
     const r = verifyChain([bad, ok.ica.der], { trustAnchors: [ok.root.der], name: NAME, now: new Date(Date.now() + 400 * 86400_000), ignore: ['EXPIRED'] });
     expect(r.ok).toBe(false);
     expect(r.flags).toContain('BAD_SIGNATURE');
