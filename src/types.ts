@@ -3,12 +3,11 @@
  * that make every step observable (design.md: one event stream feeds the key log, --debug and
  * the demo).
  *
- * With errors.ts, this is the leaf of the import graph: it imports nothing of the project but the
- * error type.
+ * A leaf of the import graph (test/layers.test.ts): it imports nothing of the project but the
+ * error type, so every layer may import it. The shapes the options name (a randomness source, a
+ * signer, a PSK) are defined here; the modules that implement them import them from here.
  */
 import type { TlsError } from './errors.js';
-import type { ClientIdentity, ClientSigner } from './identity/identity.js';
-import type { PskOption } from './identity/psk.js';
 
 /** Randomness: `n` fresh random bytes (`ClientOptions.random`; default crypto.getRandomValues). */
 export type RandomSource = (n: number) => Uint8Array;
@@ -141,9 +140,9 @@ export interface ClientOptions {
   /** Signs for a key that never enters JavaScript (secure element, TPM, WebCrypto): use with `cert`. */
   signer?: ClientSigner;
   /** An identity made by `loadIdentity()` (reusable; needed by the sans-IO core for encrypted keys and pfx). */
-  identity?: ClientIdentity;
+  identity?: ClientIdentityInfo;
   /** Choose the identity from the server's request (CA names, schemes); undefined/null: send none. */
-  selectIdentity?: (request: CertificateRequestInfo) => ClientIdentity | undefined | null;
+  selectIdentity?: (request: CertificateRequestInfo) => ClientIdentityInfo | undefined | null;
   /** TLS 1.3: offer post-handshake client authentication (RFC 8446 §4.2.6, §4.6.2). Default false. */
   postHandshakeAuth?: boolean;
 
@@ -153,6 +152,59 @@ export interface ClientOptions {
   /** TLS 1.3 PSK key exchange: 'psk_dhe_ke' (with (EC)DHE, forward secret; default) or 'psk_ke' (PSK only). */
   pskMode?: 'psk_dhe_ke' | 'psk_ke';
 }
+
+/** What a signer is asked to sign. */
+export interface SignRequest {
+  /** IANA scheme name, e.g. 'ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'ed25519'. */
+  scheme: string;
+  /** The exact bytes TLS signs (RFC 8446 §4.4.3 content / RFC 5246 §7.4.8 handshake_messages). */
+  message: Uint8Array;
+  /** For ECDSA and RSA schemes: the scheme's hash of `message` (what a secure element signs). */
+  digest?: Uint8Array;
+  hash?: 'sha256' | 'sha384' | 'sha512' | 'sha1';
+  /** The TLS version the signature is for. */
+  version: TlsVersionName;
+}
+
+export interface ClientSigner {
+  /** The schemes this signer can make (IANA names). Default: every scheme that fits the certificate's key. */
+  schemes?: string[];
+  /**
+   * Sign. May return a Promise (asynchronous hardware): the connection then waits in the
+   * "waiting for an operation" state and the driver resumes it (see ClientConnection.pendingOperation).
+   * ECDSA may be returned as DER or as r || s.
+   */
+  sign(request: SignRequest): Uint8Array | PromiseLike<Uint8Array>;
+}
+
+/**
+ * A client identity made by `loadIdentity()`: what a program may read of the class
+ * `ClientIdentity` (src/identity/identity.ts). Options take only a real ClientIdentity (checked
+ * when the connection is made, BAD_CONFIG otherwise); its private key never leaves it.
+ */
+export interface ClientIdentityInfo {
+  /** DER, leaf first. */
+  readonly certificates: readonly Uint8Array[];
+  readonly subject: string;
+  readonly issuer: string;
+  /** DER of the issuer Names along the chain (to answer certificate_authorities / CA names). */
+  readonly issuerNames: readonly Uint8Array[];
+  readonly keyDescription: string;
+  /** Whether the signature comes from a callback (possibly asynchronous). */
+  readonly usesSigner: boolean;
+}
+
+/** An external PSK (RFC 8446 §4.2.11 / RFC 4279); checked by src/identity/psk.ts. */
+export interface PskInput {
+  /** The PSK identity (RFC 4279 §5.1: UTF-8 text), or raw bytes. */
+  identity: string | Uint8Array;
+  /** The key: bytes, or hex text (as `openssl s_server -psk` and mosquitto's psk_file take it). */
+  key: string | Uint8Array;
+  /** TLS 1.3: the PSK's hash (its suites use it). Default 'sha256'. */
+  hash?: 'sha256' | 'sha384';
+}
+
+export type PskOption = PskInput | ((hint: string | undefined) => PskInput | undefined | null);
 
 /** A server's CertificateRequest, as `selectIdentity` sees it. */
 export interface CertificateRequestInfo {

@@ -7,7 +7,8 @@
 import { unknownEntry } from '../suggest.js';
 import { CryptoError } from './errors.js';
 import { HASH_LEN, type HashName } from './hash.js';
-import { splitList, type TlsVersionName } from './suites.js';
+import { splitList } from './suites.js';
+import type { TlsVersionName } from '../types.js';
 import type { NamedCurve, PublicKey, SignatureAlgorithm } from './types.js';
 
 export interface SignatureScheme {

@@ -10,8 +10,7 @@ import { unknownEntry } from '../suggest.js';
 import { CryptoError } from './errors.js';
 import type { HashName } from './hash.js';
 import type { AeadName } from './types.js';
-
-export type TlsVersionName = '1.2' | '1.3';
+import type { TlsVersionName } from '../types.js';
 
 /** What every suite has. */
 interface SuiteCommon {

@@ -15,8 +15,8 @@
 import type { SignatureScheme } from '../crypto/sigschemes.js';
 import { schemeByCode } from '../crypto/sigschemes.js';
 import { TlsError } from '../errors.js';
-import type { ClientIdentity } from '../identity/identity.js';
-import type { CertificateRequestInfo } from '../types.js';
+import { ClientIdentity } from '../identity/identity.js';
+import type { CertificateRequestInfo, ClientIdentityInfo } from '../types.js';
 import { parseName } from '../x509/name.js';
 import { readSingle } from '../wire/der.js';
 import { toHex } from '../wire/bytes.js';
@@ -63,14 +63,16 @@ export function chooseClientAuth(ctx: HandshakeContext, info: CertificateRequest
   const opts = ctx.config.options;
   let identity: ClientIdentity | undefined | null = ctx.config.identity;
   if (opts.selectIdentity) {
+    let chosen: ClientIdentityInfo | undefined | null;
     try {
-      identity = opts.selectIdentity(info);
+      chosen = opts.selectIdentity(info);
     } catch (e) {
       throw new TlsError('BAD_CONFIG', 'select_identity_failed', `\`selectIdentity\` threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    if (identity != null && (typeof identity !== 'object' || typeof (identity as ClientIdentity).chooseScheme !== 'function')) {
+    if (chosen != null && !(chosen instanceof ClientIdentity)) {
       throw new TlsError('BAD_CONFIG', 'select_identity_failed', '`selectIdentity`: expected a ClientIdentity (from loadIdentity()) or undefined');
     }
+    identity = chosen;
   }
   const report = (ok: boolean, detail: string) => ctx.emit({ type: 'check', what: 'client certificate for the CertificateRequest', ok, detail });
   if (!identity) {

@@ -11,40 +11,18 @@
  * certificate's public key, so a faulty signer (or a signer holding another key) is reported as
  * such instead of failing somewhere in the server.
  */
-import { hash, type HashName } from '../crypto/hash.js';
+import { hash } from '../crypto/hash.js';
 import { publicKeyOf, type PrivateKey } from '../crypto/private-key.js';
-import type { RandomSource } from '../crypto/random.js';
 import { ecdsaSignatureToDer, signMessage, verifySignature } from '../crypto/signature.js';
 import { withOptions } from '../handshake/crypto-errors.js';
 import { SIGNATURE_SCHEMES, schemeAlgorithm, schemeByName, schemeMatchesKey, type SignatureScheme } from '../crypto/sigschemes.js';
 import type { PublicKey } from '../crypto/types.js';
 import { TlsError } from '../errors.js';
+import type { ClientIdentityInfo, ClientSigner, RandomSource, SignRequest, TlsVersionName } from '../types.js';
 import { equalBytesCT } from '../wire/bytes.js';
 import { parseCertificate, type Certificate } from '../x509/index.js';
 
-/** What a signer is asked to sign. */
-export interface SignRequest {
-  /** IANA scheme name, e.g. 'ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'ed25519'. */
-  scheme: string;
-  /** The exact bytes TLS signs (RFC 8446 §4.4.3 content / RFC 5246 §7.4.8 handshake_messages). */
-  message: Uint8Array;
-  /** For ECDSA and RSA schemes: the scheme's hash of `message` (what a secure element signs). */
-  digest?: Uint8Array;
-  hash?: HashName;
-  /** The TLS version the signature is for. */
-  version: '1.2' | '1.3';
-}
-
-export interface ClientSigner {
-  /** The schemes this signer can make (IANA names). Default: every scheme that fits the certificate's key. */
-  schemes?: string[];
-  /**
-   * Sign. May return a Promise (asynchronous hardware): the connection then waits in the
-   * "waiting for an operation" state and the driver resumes it (see ClientConnection.pendingOperation).
-   * ECDSA may be returned as DER or as r || s.
-   */
-  sign(request: SignRequest): Uint8Array | PromiseLike<Uint8Array>;
-}
+export type { ClientSigner, SignRequest };
 
 function badIdentity(what: string, why: string, cause?: unknown): TlsError {
   return new TlsError('BAD_CONFIG', 'bad_identity', `\`${what}\`: ${why}`, cause !== undefined ? { cause } : {});
@@ -70,7 +48,7 @@ function describeKey(k: PublicKey): string {
   return k.kind === 'unsupported' ? `unsupported (${k.algorithm})` : k.kind === 'ed25519' ? 'Ed25519' : 'Ed448';
 }
 
-export class ClientIdentity {
+export class ClientIdentity implements ClientIdentityInfo {
   /** DER, leaf first. */
   readonly certificates: readonly Uint8Array[];
   readonly publicKey: PublicKey;
@@ -142,7 +120,7 @@ export class ClientIdentity {
    * the key's curve; SHA-1 schemes are never chosen). In TLS 1.2, ECDSA prefers the hash that
    * matches the key's curve.
    */
-  signableSchemes(version: '1.2' | '1.3'): SignatureScheme[] {
+  signableSchemes(version: TlsVersionName): SignatureScheme[] {
     const key = this.publicKey;
     const out = SIGNATURE_SCHEMES.filter((s) => {
       if ('hash' in s.alg && s.alg.hash === 'sha1') return false;
@@ -154,7 +132,7 @@ export class ClientIdentity {
   }
 
   /** The first scheme (our preference) that the server also accepts, or undefined. */
-  chooseScheme(offered: readonly number[], version: '1.2' | '1.3'): SignatureScheme | undefined {
+  chooseScheme(offered: readonly number[], version: TlsVersionName): SignatureScheme | undefined {
     return this.signableSchemes(version).find((s) => offered.includes(s.code));
   }
 
@@ -162,7 +140,7 @@ export class ClientIdentity {
    * Sign `message` with `scheme`. Synchronous for a key held here; a signer may answer with a
    * Promise. Use `finishSignature` on the result before sending it.
    */
-  sign(scheme: SignatureScheme, message: Uint8Array, version: '1.2' | '1.3', random: RandomSource): Uint8Array | PromiseLike<Uint8Array> {
+  sign(scheme: SignatureScheme, message: Uint8Array, version: TlsVersionName, random: RandomSource): Uint8Array | PromiseLike<Uint8Array> {
     const alg = schemeAlgorithm(scheme, version);
     if (this.#key) {
       const key = this.#key;
@@ -177,7 +155,7 @@ export class ClientIdentity {
    * Check a signature before it is sent: converts a signer's r || s ECDSA output to DER and
    * verifies it with the certificate's key. Throws BAD_CONFIG naming the signer or the key.
    */
-  finishSignature(scheme: SignatureScheme, message: Uint8Array, version: '1.2' | '1.3', signature: unknown): Uint8Array {
+  finishSignature(scheme: SignatureScheme, message: Uint8Array, version: TlsVersionName, signature: unknown): Uint8Array {
     const who = this.#signer ? 'signer' : 'key';
     if (!(signature instanceof Uint8Array)) throw badIdentity(who, `sign() returned ${signature === null ? 'null' : typeof signature}, expected a Uint8Array`);
     let sig = signature;

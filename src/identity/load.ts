@@ -13,7 +13,7 @@
  *   `key` + `passphrase` and `pfx` just work; a sans-IO user calls `await loadIdentity(opts)` once
  *   and passes `identity` (it can be reused for every connection).
  */
-import type { ClientOptions } from '../types.js';
+import type { ClientIdentityInfo, ClientOptions } from '../types.js';
 import { parsePrivateKey } from '../crypto/private-key.js';
 import { TlsError } from '../errors.js';
 import { loadCertificates } from '../x509/index.js';
@@ -22,6 +22,12 @@ import { badKey, decodeKeyInput } from './key-input.js';
 
 /** The identity options of `ClientOptions` (their meanings are documented there). */
 export type IdentityOptions = Pick<ClientOptions, 'cert' | 'key' | 'passphrase' | 'pfx' | 'signer' | 'identity'>;
+
+/** The ClientIdentity behind an `identity` option (checkShape has refused anything else). */
+function loaded(identity: ClientIdentityInfo): ClientIdentity {
+  if (!(identity instanceof ClientIdentity)) throw badKey('identity', 'expected the result of loadIdentity()');
+  return identity;
+}
 
 function certificatesOf(options: IdentityOptions): Uint8Array[] {
   try {
@@ -62,7 +68,7 @@ export function needsAsyncIdentity(options: IdentityOptions): boolean {
 /** The identity the options describe, synchronously; undefined when none is configured. */
 export function identityFromOptions(options: IdentityOptions): ClientIdentity | undefined {
   checkShape(options);
-  if (options.identity !== undefined) return options.identity;
+  if (options.identity !== undefined) return loaded(options.identity);
   if (options.pfx !== undefined) {
     throw badKey('pfx', 'a PKCS#12 file is decrypted asynchronously: use connectAsync()/connectStreams() (they load it), or pass identity: await loadIdentity({ pfx, passphrase })');
   }
@@ -88,7 +94,7 @@ function keyFromDer(der: Uint8Array, what: string) {
 /** Load any identity (also encrypted keys and PKCS#12). Rejects with BAD_CONFIG naming the cause. */
 export async function loadIdentity(options: IdentityOptions): Promise<ClientIdentity> {
   checkShape(options);
-  if (options.identity !== undefined) return options.identity;
+  if (options.identity !== undefined) return loaded(options.identity);
   if (options.pfx === undefined && options.cert === undefined) throw badKey('cert', 'no identity given (cert + key, cert + signer, or pfx)');
   if (options.pfx !== undefined) {
     if (options.passphrase === undefined) throw badKey('pfx', 'a PKCS#12 file needs its passphrase (an empty string if it has none)');
@@ -125,5 +131,5 @@ export async function prepareIdentity<T extends IdentityOptions>(options: T): Pr
   if (options === null || typeof options !== 'object' || !needsAsyncIdentity(options)) return options;
   const identity = await loadIdentity(options);
   const { key: _k, pfx: _p, passphrase: _pw, cert: _c, ...rest } = options;
-  return { ...rest, identity } as T;
+  return { ...rest, identity: identity as ClientIdentityInfo } as T;
 }

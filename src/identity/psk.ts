@@ -9,18 +9,10 @@
  * and returns the PSK to use, or nothing.
  */
 import { configError, type TlsError } from '../errors.js';
+import type { PskInput, PskOption } from '../types.js';
 import { utf8 } from '../wire/bytes.js';
 
-export interface PskInput {
-  /** The PSK identity (RFC 4279 §5.1: UTF-8 text), or raw bytes. */
-  identity: string | Uint8Array;
-  /** The key: bytes, or hex text (as `openssl s_server -psk` and mosquitto's psk_file take it). */
-  key: string | Uint8Array;
-  /** TLS 1.3: the PSK's hash (its suites use it). Default 'sha256'. */
-  hash?: 'sha256' | 'sha384';
-}
-
-export type PskOption = PskInput | ((hint: string | undefined) => PskInput | undefined | null);
+export type { PskInput, PskOption };
 
 export interface ExternalPsk {
   readonly identity: Uint8Array;
