@@ -3,7 +3,7 @@
  * WebSocket-to-TCP bridge (src/transport/bridge.ts) until SIGINT/SIGTERM.
  */
 import type { BridgeArgs } from './args.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 
 export async function runBridge(args: BridgeArgs, io: CliIO): Promise<number> {
   const { startBridge } = await import('../transport/bridge.js');

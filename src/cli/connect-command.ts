@@ -8,7 +8,7 @@ import { configError, TlsError } from '../errors.js';
 import type { ClientOptions, TraceEvent } from '../types.js';
 import type { ConnectArgs } from './args.js';
 import type { TLSSocket } from '../transport/tls-socket.js';
-import { reportError, type CliIO } from './main.js';
+import { reportError, type CliIO } from './io.js';
 import { handshakeLine, shows, traceLine } from './print.js';
 import { chainLines } from './show-certs.js';
 import { JsonTracer } from '../diagnose/json-trace.js';

@@ -17,7 +17,7 @@ import { JsonTracer, type JsonTraceEvent } from '../diagnose/json-trace.js';
 import { traceToHtml } from '../diagnose/html.js';
 import type { ClientOptions, TraceEvent } from '../types.js';
 import type { DemoArgs, DemoScenario } from './args.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { Narrator } from './narrate.js';
 import { handshakeLine, shows, traceLine } from './print.js';
 

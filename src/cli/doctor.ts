@@ -25,7 +25,7 @@ import type { ConnectArgs } from './args.js';
 import { clientOptions } from './connect-command.js';
 import { diagnosisLines } from './diagnosis.js';
 import { explanationForCli } from './flag-names.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { handshakeLine } from './print.js';
 import { chainLines } from './show-certs.js';
 

@@ -2,28 +2,16 @@
  * The CLI entry: `main(argv, io?)` → exit code. bin/puretls.js calls it with process.argv;
  * tests call it in-process with their own streams.
  *
- * Cold start: this file imports only the argument parser and the error type. The commands are
+ * Cold start: this file imports only the argument parser and io.ts (the error type). The commands are
  * loaded with `await import()` when used, so `puretls --help` never loads noble, pkijs or
  * node:tls.
  */
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { TlsError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { USAGE } from './usage.js';
-import { explanationForCli } from './flag-names.js';
+import { reportError, type CliIO } from './io.js';
 
-/** Something to write text or bytes to (process.stdout, a PassThrough in tests). */
-export interface OutputLike {
-  write(chunk: string | Uint8Array, cb?: (err?: Error | null) => void): boolean;
-}
-
-export interface CliIO {
-  stdout: OutputLike;
-  stderr: OutputLike;
-  /** Read lazily: touching process.stdin opens it. */
-  stdin: Readable;
-}
+export type { CliIO, OutputLike } from './io.js';
 
 function processIO(): CliIO {
   // `puretls connect ... | head`: a reader that went away is not an error of ours.
@@ -38,22 +26,6 @@ function processIO(): CliIO {
       return process.stdin;
     },
   };
-}
-
-/** Exit codes: 0 ok, 1 a TLS or network error, 2 a usage error (BAD_CONFIG). */
-export function exitCodeFor(err: TlsError): number {
-  return err.code === 'BAD_CONFIG' ? 2 : 1;
-}
-
-/** `error: CODE: explanation` on stderr; returns the exit code. */
-export function reportError(io: CliIO, e: unknown): number {
-  if (e instanceof TlsError) {
-    io.stderr.write(`error: ${e.code}: ${explanationForCli(e.explanation)}\n`);
-    return exitCodeFor(e);
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  io.stderr.write(`error: INTERNAL: ${msg}\n`);
-  return 1;
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

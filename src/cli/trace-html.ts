@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { TRACE_SCHEMA_VERSION, type JsonTraceEvent } from '../diagnose/json-trace.js';
 import { traceToHtml } from '../diagnose/html.js';
 import { configError } from '../errors.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 
 export function readJsonTrace(text: string, file: string): JsonTraceEvent[] {
   const events: JsonTraceEvent[] = [];

@@ -1,13 +1,11 @@
 /**
- * `createConnection(tlsOptions)`: the hook node:http(s) and ws take to open a connection
- * (`https.request({ createConnection })`, `new WebSocket(url, { createConnection })`). The
- * library calls it with its request options; puretls takes the host, port and servername from
+ * The shapes of `createConnection(tlsOptions)` (node.ts): the hook node:http(s) and ws take to
+ * open a connection (`https.request({ createConnection })`, `new WebSocket(url, { createConnection })`).
+ * The library calls it with its request options; puretls takes the host, port and servername from
  * them, adds `tlsOptions` (ca, ALPN, versions...), and returns the TLSSocket synchronously, as
  * node:tls's connect would.
  */
-import { connect } from './node.js';
 import type { NodeConnectOptions } from './node-options.js';
-import type { TLSSocket } from './tls-socket.js';
 
 /** What node:http / ws hand to createConnection (the parts puretls reads). */
 export interface RequestConnectOptions {
@@ -26,12 +24,4 @@ export function hostAndPort(o: RequestConnectOptions, defaultPort = 443): { host
   const host = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
   const port = o.port === undefined || o.port === null || o.port === '' ? (o.defaultPort ?? defaultPort) : Number(o.port);
   return { host, port };
-}
-
-export function createConnection(tlsOptions: TlsOptionsForLibrary = {}): (options: RequestConnectOptions, callback?: unknown) => TLSSocket {
-  return (options) => {
-    const { host, port } = hostAndPort(options);
-    const servername = tlsOptions.servername ?? (options.servername || host);
-    return connect({ ...tlsOptions, host, port, servername });
-  };
 }

@@ -25,6 +25,7 @@ import type { ClientOptions } from '../types.js';
 import { splitOptions, type NodeConnectOptions } from './node-options.js';
 import { TLSSocket } from './tls-socket.js';
 import { driverOptions } from './drive.js';
+import { hostAndPort, type RequestConnectOptions, type TlsOptionsForLibrary } from './create-connection.js';
 
 export { TLSSocket } from './tls-socket.js';
 export type { TLSSocketOptions } from './tls-socket.js';
@@ -105,4 +106,16 @@ function normalizeArgs(args: unknown[]): [NodeConnectOptions, (() => void) | und
 }
 
 export { pgSslRequest, smtpStartTls } from './starttls.js';
-export { createConnection, type RequestConnectOptions, type TlsOptionsForLibrary } from './create-connection.js';
+export type { RequestConnectOptions, TlsOptionsForLibrary } from './create-connection.js';
+
+/**
+ * `createConnection(tlsOptions)` for node:http(s) and ws (create-connection.ts): returns the
+ * TLSSocket synchronously, with host, port and servername from the library's request options.
+ */
+export function createConnection(tlsOptions: TlsOptionsForLibrary = {}): (options: RequestConnectOptions, callback?: unknown) => TLSSocket {
+  return (options) => {
+    const { host, port } = hostAndPort(options);
+    const servername = tlsOptions.servername ?? (options.servername || host);
+    return connect({ ...tlsOptions, host, port, servername });
+  };
+}

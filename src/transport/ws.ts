@@ -9,4 +9,5 @@
  * ws calls it with its request options and needs the socket back synchronously; the same
  * function serves `https.request({ createConnection })`. ws is not a dependency of puretls.
  */
-export { createConnection as wsCreateConnection, type RequestConnectOptions, type TlsOptionsForLibrary } from './create-connection.js';
+export { createConnection as wsCreateConnection } from './node.js';
+export type { RequestConnectOptions, TlsOptionsForLibrary } from './create-connection.js';
