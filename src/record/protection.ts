@@ -18,8 +18,6 @@ export interface RecordProtection {
   readonly encrypted: boolean;
   /** The largest fragment this protection accepts on the wire. */
   readonly maxFragment: number;
-  /** Bytes added to a plaintext of n bytes (for fragment sizing). */
-  overhead(n: number): number;
   /** Build one complete record carrying `plaintext` (≤ 2^14) of content `type`. */
   seal(type: number, plaintext: Uint8Array): Uint8Array;
   /** Decrypt and authenticate one record; throws a TlsError (bad_record_mac, record_overflow...). */
@@ -47,9 +45,6 @@ export class NullProtection implements RecordProtection {
   readonly maxFragment = MAX_PLAINTEXT;
   /** legacy_record_version of the records we send: 0x0301 for the first ClientHello, then 0x0303 (RFC 8446 §5.1). */
   constructor(public version = 0x0303) {}
-  overhead(): number {
-    return 0;
-  }
   seal(type: number, plaintext: Uint8Array): Uint8Array {
     const out = new Uint8Array(RECORD_HEADER_LENGTH + plaintext.length);
     writeRecordHeader(out, type, this.version, plaintext.length);
@@ -101,10 +96,6 @@ export class Tls13Protection implements RecordProtection {
   setSealLimits(padTo: number, maxInner: number): void {
     this.padTo = padTo;
     this.maxInner = Math.min(maxInner, MAX_PLAINTEXT + 1);
-  }
-
-  overhead(n: number): number {
-    return 1 + this.padding(n + 1) + this.aead.tagLength;
   }
 
   private padding(innerLen: number): number {

@@ -95,10 +95,6 @@ export class Tls12AeadProtection extends Sequenced implements RecordProtection {
     this.explicitLength = iv.length === 4 ? 8 : 0;
   }
 
-  overhead(): number {
-    return this.explicitLength + this.aead.tagLength;
-  }
-
   private nonce(seq: bigint, explicit: Uint8Array | undefined): Uint8Array {
     const n = new Uint8Array(12);
     if (this.explicitLength) {
@@ -205,12 +201,6 @@ export class Tls12CbcProtection extends Sequenced implements RecordProtection {
 
   get encryptThenMac(): boolean {
     return this.k.encryptThenMac;
-  }
-
-  overhead(n: number): number {
-    const inner = this.k.encryptThenMac ? n + 1 : n + this.macLength + 1;
-    const padded = Math.ceil(inner / BLOCK) * BLOCK;
-    return BLOCK + (padded - n) + (this.k.encryptThenMac ? this.macLength : 0);
   }
 
   private mac(seq: bigint, type: number, version: number, data: Uint8Array, data2?: Uint8Array): Uint8Array {

@@ -175,10 +175,16 @@ describe('AES-CBC + HMAC', () => {
     expect(errOf(() => prot(true).open(hdr(23, 0), 23, mte(0, 23, pt, pad(4)))).code).toBe('RECORD_AUTH_FAILED');
   });
 
-  it('overhead() is exact for every length, both modes', () => {
+  it('a record is IV + plaintext + MAC + padding to the block (RFC 5246 §6.2.3.2, RFC 7366 §3), for every length, both modes', () => {
+    const BLOCK = 16;
+    const MAC = 20; // HMAC-SHA1
     for (const etm of [false, true]) {
       const p = prot(etm);
-      for (let n = 0; n < 70; n++) expect(p.seal(23, new Uint8Array(n)).length - 5 - n).toBe(p.overhead(n));
+      for (let n = 0; n < 70; n++) {
+        // MtE: the padding covers plaintext + MAC + the length byte; EtM: plaintext + length byte, MAC after.
+        const padded = Math.ceil((etm ? n + 1 : n + MAC + 1) / BLOCK) * BLOCK;
+        expect(p.seal(23, new Uint8Array(n)).length - 5).toBe(BLOCK + padded + (etm ? MAC : 0));
+      }
     }
   });
 });

@@ -97,12 +97,15 @@ describe('Tls13Protection', () => {
     expect([...opened.plaintext]).toEqual([0x61, 0, 0]);
   });
 
-  it('pads to padTo and the reader strips it; overhead() is exact (property)', () => {
+  it('pads to padTo and the reader strips it; the record is inner plaintext + padding + tag (property)', () => {
     fc.assert(
       fc.property(fc.constantFrom(0, 16, 64, 512, 4096), fc.uint8Array({ maxLength: 3000 }), fc.constantFrom(21, 22, 23), (padTo, m, type) => {
         const [w, r] = pair(padTo);
         const rec = w.seal(type, m);
-        expect(rec.length - 5 - m.length).toBe(w.overhead(m.length));
+        // RFC 8446 §5.2: content || type || zeros to the next multiple of padTo, then a 16-byte tag.
+        const inner = m.length + 1;
+        const padding = padTo > 0 && inner % padTo !== 0 ? padTo - (inner % padTo) : 0;
+        expect(rec.length - 5).toBe(inner + padding + 16);
         if (padTo > 0) expect((rec.length - 5 - 16) % padTo).toBe(0);
         const [h, t, f] = split(rec);
         const opened = r.open(h, t, f);
