@@ -133,7 +133,7 @@ function checkAlpnId(p: string): void {
 const OPTION_NAMES = new Set([
   'host', 'port', 'servername', 'ca', 'intermediates', 'verify', 'ignore', 'verifyCallback', 'allowCnFallback', 'requireCloseNotify', 'now',
   'minVersion', 'maxVersion', 'ciphers', 'groups', 'keyShareGroups', 'sigalgs', 'alpn', 'middleboxCompat', 'timeout',
-  'onEvent', 'keyLog', 'random', 'revocation', 'crypto',
+  'onEvent', 'traceSecrets', 'keyLog', 'random', 'revocation', 'crypto',
   // issue 12: record sizes, keys, renegotiation, time-outs (the time-outs and signal are the async adapters')
   'maxFragmentLength', 'recordSizeLimit', 'recordPadding', 'maxHandshakeSize', 'keyUpdateAfterBytes', 'allowLegacyRenegotiation',
   'handshakeTimeout', 'readTimeout', 'idleTimeout', 'closeTimeout', 'signal',
@@ -253,7 +253,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     if (alpn.indexOf(p) !== i) throw configError('duplicate_alpn_protocol', `alpn: ${JSON.stringify(p)} is listed twice`);
     checkAlpnId(p);
   }
-  for (const k of ['allowLegacyRenegotiation', 'allowCnFallback', 'middleboxCompat'] as const) {
+  for (const k of ['allowLegacyRenegotiation', 'allowCnFallback', 'middleboxCompat', 'traceSecrets'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'boolean') throw configError('expected_boolean', `${k}: expected true or false`);
   }
   if (options.crypto !== undefined && options.crypto !== 'noble' && options.crypto !== 'webcrypto') {

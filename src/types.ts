@@ -113,8 +113,17 @@ export interface ClientOptions {
   closeTimeout?: number;
   /** Abort the connection (handshake, reads, writes): TIMEOUT when the reason is a TimeoutError (`AbortSignal.timeout()`), else CLOSED. */
   signal?: AbortSignal;
-  /** Receives every trace event (messages, checks, keys, state changes). */
+  /**
+   * Receives every trace event (messages, checks, keys, state changes). `key` events name each
+   * secret and where it came from, without its bytes unless `traceSecrets` is set.
+   */
   onEvent?: (event: TraceEvent) => void;
+  /**
+   * Teaching and debugging only: `key` events given to `onEvent` carry the secret itself (a
+   * copy): the TLS 1.3 early, handshake, master and traffic secrets, which decrypt the session.
+   * Default false. (`keyLog` is the other, separate opt-in, in the NSS key log format.)
+   */
+  traceSecrets?: boolean;
   /** NSS key log lines (SSLKEYLOGFILE format). Secrets: use only for debugging. */
   keyLog?: (line: string) => void;
   /** Randomness source (tests fix it); default crypto.getRandomValues. */
@@ -309,6 +318,7 @@ export type TraceEvent =
       plaintext?: Uint8Array;
     }
   | { type: 'check'; what: string; ok: boolean; detail?: string }
+  /** `secret`: a copy of the secret, only with the `traceSecrets` option. */
   | { type: 'key'; label: string; from: string; secret?: Uint8Array }
   | { type: 'alert'; direction: 'sent' | 'received'; level: 'warning' | 'fatal'; description: string }
   | { type: 'handshake-complete'; info: HandshakeInfo }

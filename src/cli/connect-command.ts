@@ -95,10 +95,14 @@ export function clientOptions(args: ConnectArgs, io: CliIO): ClientOptions {
   if (keylog !== undefined) opts.keyLog = keyLogWriter(keylog);
   if (args.trace === 'json') {
     const tracer = new JsonTracer({ secrets: args.traceSecrets });
+    // --trace-secrets: the key events carry the secrets (the library's explicit opt-in).
+    if (args.traceSecrets) opts.traceSecrets = true;
     const write = args.traceFile !== undefined ? fileWriter(args.traceFile, '--trace-file') : (line: string) => io.stderr.write(line + '\n');
     opts.onEvent = (e: TraceEvent) => write(tracer.line(e));
   } else if (args.debug !== 'none') {
     const level = args.debug;
+    // --debug verbose prints the labelled secrets: the library's explicit opt-in.
+    if (level === 'verbose') opts.traceSecrets = true;
     opts.onEvent = (e: TraceEvent) => {
       if (shows(level, e)) io.stderr.write(traceLine(e) + '\n');
     };

@@ -140,6 +140,8 @@ export async function runDemo(args: DemoArgs, io: CliIO): Promise<number> {
         verify: 'required',
         timeout: 10_000,
         ...sc.client,
+        // The demo teaches the key schedule with its own throw-away secrets.
+        traceSecrets: true,
         onEvent: (e: TraceEvent) => {
           if (args.debug !== 'none' && shows(args.debug, e)) io.stderr.write(traceLine(e) + '\n');
           if (args.html) recorded.push(tracer.event(e));

@@ -87,6 +87,7 @@ describe.skipIf(skipFor(missing, 'the HTML page in headless Chromium'))('the HTM
       'client_application_traffic_secret_0',
       'server_application_traffic_secret_0',
       'exporter_master_secret',
+      'resumption_master_secret',
     ]);
     // Drawn as RFC 8446 §7.1: three rows (early, handshake, master), one under the other.
     expect(p.rows).toHaveLength(3);

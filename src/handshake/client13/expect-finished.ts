@@ -10,11 +10,11 @@ import { encodeHandshake } from '../codec/handshake.js';
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { sendClientAuth13, type ClientAuthResult } from './client-auth.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import { handshakeVerified, verifyFinished, verifyReport, type CertificateDecision, type HandshakeVerified, type FinishedVerified, type PskAccepted, type SignatureVerified } from '../verify.js';
+import { handshakeVerified, verifyReport, type CertificateDecision, type HandshakeVerified, type FinishedVerified, type PskAccepted, type SignatureVerified } from '../verify.js';
 import type { VerifyReport } from '../../types.js';
 import type { Handshake13 } from './expect-server-params.js';
 import { ExpectTraffic } from './expect-traffic.js';
-import { exportKeyingMaterial13 } from '../key-schedule13.js';
+import type { KeyScheduleFinishedPending } from './keys.js';
 
 /**
  * How the server proved who it is: a verified chain and CertificateVerify signature, or the
@@ -40,16 +40,16 @@ export class ExpectFinished implements HandshakeState {
   handle(msg: HandshakeMessage, ctx: HandshakeContext): HandshakeState {
     expectMessage(msg, HandshakeType.finished);
     const { keys, transcript } = this.hs;
-    const received = decodeFinished(msg.body, keys.serverHandshake.secret.length).verifyData;
+    const received = decodeFinished(msg.body, keys.hashLength).verifyData;
     // RFC 8446 §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(.. CertificateVerify)).
-    const expected = keys.finished(keys.serverHandshake.secret, transcript.current());
-    const finished = verifyFinished(expected, received);
+    const finished = keys.verifyServerFinished(transcript.current(), received);
     const proof = serverVerified13(finished, this.auth);
     ctx.emit({ type: 'message', direction: 'received', name: 'finished', length: msg.raw.length, summary: {} });
     ctx.emit({ type: 'check', what: 'server Finished (HMAC over the transcript, constant-time compare)', ok: true });
     transcript.add(msg.raw);
 
-    const app = keys.application(transcript.current());
+    // The application secrets come from the key schedule only with the Finished proof.
+    const app = keys.intoTraffic(finished, transcript.current());
 
     // Our flight. RFC 8446 Appendix D.4: the compatibility CCS precedes our first encrypted record.
     if (ctx.config.middleboxCompat && !this.hs.sentCcs) ctx.sendChangeCipherSpec();
@@ -64,12 +64,12 @@ export class ExpectFinished implements HandshakeState {
   private sendFinished(
     ctx: HandshakeContext,
     proof: HandshakeVerified,
-    app: ReturnType<Handshake13['keys']['application']>,
+    app: KeyScheduleFinishedPending,
     clientAuth: ClientAuthResult | undefined,
     received: Uint8Array,
   ): HandshakeState {
     const { keys, transcript, suite } = this.hs;
-    const verifyData = keys.finished(keys.clientHandshake.secret, transcript.current());
+    const verifyData = keys.clientFinished(transcript.current());
     const fin = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
     ctx.sendHandshake(fin, {});
     transcript.add(fin);
@@ -91,23 +91,15 @@ export class ExpectFinished implements HandshakeState {
       ...(clientAuth ? { clientAuth } : {}),
       ...(this.auth.kind === 'psk' ? { pskIdentity: this.auth.psk.identity } : {}),
     };
-    const next = new ExpectTraffic(proof, {
-      transcript,
-      suite,
-      keys,
-      clientSecret: app.client.secret,
-      serverSecret: app.server.secret,
-      // RFC 8446 §7.1: resumption_master_secret covers the transcript through the client Finished.
-      resumptionHash: transcript.current(),
-      masterSecret: app.master,
-      clientRandom: this.hs.clientRandom,
-    });
-    const exporter = app.exporter;
+    // RFC 8446 §7.1: resumption_master_secret covers the transcript through the client Finished;
+    // the master secret is dropped once it is derived.
+    const traffic = app.intoTraffic(transcript.current());
+    const next = new ExpectTraffic(proof, { transcript, suite, keys: traffic });
     ctx.setBindings({
       clientFinished: verifyData,
       serverFinished: received.slice(),
       // RFC 8446 §7.5: no distinction between an absent and an empty context.
-      exportKeyingMaterial: (label, context, length) => exportKeyingMaterial13(suite.hash, exporter, label, context ?? new Uint8Array(0), length),
+      exportKeyingMaterial: (label, context, length) => traffic.exportKeyingMaterial(label, context ?? new Uint8Array(0), length),
     });
     ctx.complete(proof, info);
     return next;

@@ -21,7 +21,7 @@ import {
 } from '../extensions/index.js';
 import type { ExternalPsk } from '../../identity/psk.js';
 import { decodeClientHello, decodeServerHello, type DecodedServerHello as ServerHello } from '../messages/hello.js';
-import { HandshakeKeySchedule13 } from './keys.js';
+import { KeyScheduleHandshake } from './keys.js';
 import { Transcript } from '../transcript.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { buildClientHello, makeKeyShares, type ClientHelloParams } from '../client-hello.js';
@@ -217,7 +217,7 @@ export class ExpectServerHello implements HandshakeState {
     }
     transcript.add(msg.raw);
 
-    const keys = new HandshakeKeySchedule13(suite, shared, transcript.current(), this.hello.random, ctx, psk?.key);
+    const keys = new KeyScheduleHandshake(suite, shared, transcript.current(), this.hello.random, ctx, psk?.key);
     // Read the server's flight under server_handshake_traffic_secret; our alerts and Finished
     // go under client_handshake_traffic_secret (RFC 8446 §7.3).
     ctx.setReadProtection(new Tls13Protection(createAead(suite.aead, keys.serverHandshake.key), keys.serverHandshake.iv), 'server_handshake_traffic_secret');

@@ -17,7 +17,7 @@ import { decodeCertificateVerify } from '../messages/certificate-verify.js';
 import type { Transcript } from '../transcript.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
 import { certificateVerifyContent13, pskAccepted, verifyHandshakeSignature, verifyServerCertificates, type CertificateDecision, type SignatureVerified } from '../verify.js';
-import type { HandshakeKeySchedule13 } from './keys.js';
+import type { KeyScheduleHandshake } from './keys.js';
 import { ExpectFinished } from './expect-finished.js';
 import { negotiateRecordLimits } from '../record-limits.js';
 import type { ExternalPsk } from '../../identity/psk.js';
@@ -31,7 +31,7 @@ export interface Handshake13 {
   /** Set when the server accepted our external PSK: no certificate follows (RFC 8446 §2.2). */
   psk?: ExternalPsk;
   transcript: Transcript;
-  keys: HandshakeKeySchedule13;
+  keys: KeyScheduleHandshake;
   clientRandom: Uint8Array;
   helloRetry: boolean;
   sentCcs: boolean;

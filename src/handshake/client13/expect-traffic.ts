@@ -10,11 +10,10 @@ import { peerError } from '../../errors.js';
 import { Tls13Protection } from '../../record/protection.js';
 import { HandshakeType } from '../codec/types.js';
 import { encodeHandshake } from '../codec/handshake.js';
-import { deriveSecret, resumptionPsk } from '../key-schedule13.js';
 import { decodeKeyUpdate, encodeKeyUpdate, KeyUpdateRequest } from '../messages/key-update.js';
 import { decodeNewSessionTicket13 } from '../messages/new-session-ticket.js';
 import { expectMessage, type HandshakeContext, type HandshakeMessage, type HandshakeState } from '../state.js';
-import type { HandshakeKeySchedule13 } from './keys.js';
+import type { KeyScheduleTraffic } from './keys.js';
 import type { Transcript } from '../transcript.js';
 import type { HandshakeVerified } from '../verify.js';
 import { decodeCertificateRequest13 } from '../messages/certificate-request.js';
@@ -25,18 +24,13 @@ interface TrafficState {
   /** The transcript through our Finished: the context of post-handshake authentication (RFC 8446 §4.4.1). */
   transcript: Transcript;
   suite: Tls13Suite;
-  keys: HandshakeKeySchedule13;
-  clientSecret: Uint8Array;
-  serverSecret: Uint8Array;
-  resumptionHash: Uint8Array;
-  masterSecret: Uint8Array;
-  clientRandom: Uint8Array;
+  /** The application traffic secrets, exporter and resumption master secret (no master secret). */
+  keys: KeyScheduleTraffic;
 }
 
 export class ExpectTraffic implements HandshakeState {
   readonly name = 'ExpectTraffic';
   readonly afterServerFinished = true;
-  private resumptionSecret: Uint8Array | undefined;
   /**
    * The write protection installed by our last KeyUpdate answer. While it has sealed nothing,
    * that answer is the last record we sent, and it answers every request received since.
@@ -64,9 +58,8 @@ export class ExpectTraffic implements HandshakeState {
       throw peerError('ILLEGAL_VALUE', 'ticket_lifetime_over_7_days', `NewSessionTicket lifetime ${nst.lifetime}s exceeds 7 days`);
     }
     ctx.noise('NewSessionTicket', 'tickets');
-    const h = this.t.suite.hash;
-    this.resumptionSecret ??= deriveSecret(h, this.t.masterSecret, 'res master', this.t.resumptionHash);
-    const psk = resumptionPsk(h, this.resumptionSecret, nst.nonce);
+    // RFC 8446 §4.6.1: the ticket's PSK, from the resumption master secret and the nonce.
+    const psk = this.t.keys.resumptionPsk(nst.nonce);
     ctx.emit({ type: 'session-ticket', lifetime: nst.lifetime, ageAdd: nst.ageAdd, ticketLength: nst.ticket.length });
     if (nst.lifetime > 0) {
       ctx.storeTicket({
@@ -97,7 +90,7 @@ export class ExpectTraffic implements HandshakeState {
     const transcript = this.t.transcript.clone();
     transcript.add(msg.raw);
     return sendClientAuth13(ctx, req, transcript, true, (c, result) => {
-      const verifyData = this.t.keys.finished(this.t.clientSecret, transcript.current());
+      const verifyData = this.t.keys.clientFinished(transcript.current());
       c.sendHandshake(encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData })), { postHandshake: true });
       c.emit({ type: 'check', what: 'post-handshake client authentication answered', ok: true, detail: result.subject ? `${result.subject} (${result.scheme})` : 'empty Certificate' });
       return this;
@@ -110,8 +103,7 @@ export class ExpectTraffic implements HandshakeState {
     const updateRequested = request === KeyUpdateRequest.update_requested;
     ctx.emit({ type: 'key-update', direction: 'received', updateRequested });
     // RFC 8446 §4.6.3: the peer now sends under the next server secret.
-    const nextServer = this.t.keys.next(this.t.serverSecret);
-    this.t.serverSecret = nextServer.secret;
+    const nextServer = this.t.keys.nextServer();
     ctx.setReadProtection(new Tls13Protection(createAead(this.t.suite.aead, nextServer.key), nextServer.iv), 'server_application_traffic_secret_N+1');
     // RFC 8446 §4.6.3: "an implementation which receives multiple KeyUpdates while it is silent
     // [responds] with a single update". A storm of requests costs one answer, not one each.
@@ -132,8 +124,7 @@ export class ExpectTraffic implements HandshakeState {
       request: requestPeer ? 'update_requested' : 'update_not_requested',
     });
     ctx.emit({ type: 'key-update', direction: 'sent', updateRequested: requestPeer });
-    const nextClient = this.t.keys.next(this.t.clientSecret);
-    this.t.clientSecret = nextClient.secret;
+    const nextClient = this.t.keys.nextClient();
     this.answeredWith = new Tls13Protection(createAead(this.t.suite.aead, nextClient.key), nextClient.iv);
     ctx.setWriteProtection(this.answeredWith, 'client_application_traffic_secret_N+1');
   }
