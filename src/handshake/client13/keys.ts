@@ -31,6 +31,7 @@ import {
   trafficKeys,
   type MasterSecretPhase,
 } from '../key-schedule13.js';
+import { internalError } from '../../errors.js';
 import type { HandshakeContext } from '../state.js';
 import { verifyFinished, type FinishedVerified } from '../verify.js';
 
@@ -145,6 +146,7 @@ export class KeyScheduleFinishedPending {
    * then the master secret is zeroed: nothing after this point can derive from it.
    */
   intoTraffic(clientFinishedHash: Uint8Array): KeyScheduleTraffic {
+    if (this.#master.secret.every((b) => b === 0)) throw internalError('master_secret_used_twice', 'the TLS 1.3 master secret was asked for after it was dropped');
     const resumption = this.#master.resumptionMasterSecret(clientFinishedHash);
     report(this.sink, this.clientRandom, 'resumption_master_secret', 'Derive-Secret(master_secret, "res master", H(ClientHello..client Finished))', resumption);
     this.#master.secret.fill(0);
